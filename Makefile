@@ -1,0 +1,58 @@
+# Passerelle: `make run` serves the API with demo data; `make test` runs every check.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint check-python migrate demo test-sqlite test-postgres bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(MAKE) --no-print-directory check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Passerelle needs Python 3.11 or newer (set PYTHON=python3.11)")'
+
+migrate: $(VENV)/.installed
+	$(BIN)/alembic upgrade head
+
+demo: migrate
+	$(BIN)/python -m app.demo
+
+run: demo
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-access-log
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# The SQLite run always; the PostgreSQL (+ Redis) run too when PASSERELLE_TEST_POSTGRES_URL
+# is set, and then it is required. pytest exits 5 when it collects no test: that fails too.
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed
+	PASSERELLE_TEST_DATABASE_URL= PASSERELLE_TEST_BROKER_URL=memory:// \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed
+	@if [ -n "$$PASSERELLE_TEST_POSTGRES_URL" ]; then \
+		echo "== PostgreSQL run: $${PASSERELLE_TEST_POSTGRES_URL%%@*}@... broker $${PASSERELLE_TEST_REDIS_URL:-memory://}"; \
+		PASSERELLE_TEST_DATABASE_URL="$$PASSERELLE_TEST_POSTGRES_URL" \
+		PASSERELLE_TEST_BROKER_URL="$${PASSERELLE_TEST_REDIS_URL:-memory://}" \
+		$(BIN)/python -m pytest $(PYTEST_ARGS); \
+	else \
+		echo "== PostgreSQL run skipped: set PASSERELLE_TEST_POSTGRES_URL to run it"; \
+	fi
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache passerelle.db passerelle.db-*

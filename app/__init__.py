@@ -1,0 +1,1 @@
+"""Passerelle: a backend for virtual exchange between vocational schools."""

@@ -1,0 +1,34 @@
+"""What the lifespan owns for the life of the process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.domain.rate_limit import FailureWindow
+from app.realtime.broker import Broker
+from app.security.tokens import KeyRing
+from app.settings import Settings
+
+
+@dataclass
+class LoginGuard:
+    """Failed logins per account and per client address (this process's view)."""
+
+    by_account: FailureWindow
+    by_address: FailureWindow
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    broker: Broker
+    keys: KeyRing
+    login_guard: LoginGuard = field(init=False)
+
+    def __post_init__(self) -> None:
+        window = self.settings.login_failure_window_seconds
+        self.login_guard = LoginGuard(FailureWindow(window), FailureWindow(window))

@@ -1,0 +1,79 @@
+"""`create_app()`: the application, its lifespan, middleware and routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import error_handlers
+from app.context import AppContext
+from app.db import create_engine, session_factory, unit_of_work
+from app.logs import configure_logging
+from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.realtime.broker import make_broker
+from app.routers.api import include_routers
+from app.security.tokens import KeyRing
+from app.services.auth import ensure_admin
+from app.settings import Settings, get_settings, resolve_secret
+
+log = logging.getLogger("passerelle")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = resolve_secret(settings) if settings is not None else get_settings()
+    configure_logging(json_lines=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        broker = make_broker(settings.broker_url)
+        ctx = AppContext(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            broker=broker,
+            keys=KeyRing.from_secrets(
+                settings.signing_keys(),
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+            ),
+        )
+        app.state.ctx = ctx
+        try:
+            if settings.admin_email and settings.admin_password:
+                async with unit_of_work(ctx.sessions) as session:
+                    if await ensure_admin(
+                        session, email=settings.admin_email, password=settings.admin_password
+                    ):
+                        log.info("bootstrap admin created", extra={"email": settings.admin_email})
+            yield
+        finally:
+            await broker.close()
+            await engine.dispose()
+
+    docs = not settings.is_production
+    app = FastAPI(
+        title="Passerelle",
+        version="1.0.0",
+        summary="Virtual exchange between vocational schools in Europe",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+    )
+    error_handlers.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.origins,
+        allow_credentials=False,
+        allow_methods=["*"],
+        allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+    )
+    app.add_middleware(RequestContextMiddleware)
+    include_routers(app)
+    return app

@@ -1,0 +1,5 @@
+"""The ASGI application: `app.main:app`."""
+
+from app.factory import create_app
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Live rooms: protocol, hub and the broker that fans events out across processes."""

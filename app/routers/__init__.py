@@ -1,0 +1,1 @@
+"""HTTP and WebSocket adapters: parse, authorise through dependencies, call a service."""

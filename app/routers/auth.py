@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+
+from app.deps import ContextDep, CurrentUser, SessionDep
+from app.routers.responses import errors
+from app.schemas.auth import RefreshRequest, TokenPair
+from app.schemas.user import UserPublic
+from app.services import auth
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post("/auth/token", response_model=TokenPair, responses=errors(401, 422, 429))
+async def token(
+    request: Request,
+    session: SessionDep,
+    ctx: ContextDep,
+    username: Annotated[str, Form(max_length=320, description="E-mail")],
+    password: Annotated[str, Form(max_length=256)],
+) -> TokenPair:
+    address = request.client.host if request.client else "unknown"
+    return await auth.login(session, ctx=ctx, email=username, password=password, address=address)
+
+
+@router.post("/auth/refresh", response_model=TokenPair, responses=errors(401, 422))
+async def refresh(body: RefreshRequest, session: SessionDep, ctx: ContextDep) -> TokenPair:
+    return await auth.refresh(session, ctx=ctx, token=body.refresh_token)
+
+
+@router.post("/auth/logout", status_code=204, responses=errors(401, 422))
+async def logout(body: RefreshRequest, session: SessionDep, ctx: ContextDep) -> Response:
+    await auth.logout(session, ctx=ctx, token=body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.get("/users/me", response_model=UserPublic, responses=errors(401))
+async def me(user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(user)

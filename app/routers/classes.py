@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.deps import CurrentUser, Limit, Offset, SessionDep
+from app.models import SchoolClass
+from app.routers.responses import AUTHED, errors
+from app.schemas.common import Page
+from app.schemas.school_class import (
+    ClassCreate,
+    ClassPublic,
+    ClassUpdate,
+    RosterPublic,
+    RosterUpdate,
+)
+from app.services import classes
+
+router = APIRouter(prefix="/classes", tags=["classes"])
+
+
+def _public(row: SchoolClass, teacher_ids: list[uuid.UUID]) -> ClassPublic:
+    return ClassPublic.model_validate({**row.model_dump(), "teacher_ids": teacher_ids})
+
+
+@router.get("", response_model=Page[ClassPublic], responses=errors(401, 422))
+async def list_classes(
+    session: SessionDep,
+    user: CurrentUser,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    organisation_id: Annotated[uuid.UUID | None, Query()] = None,
+    open_for_matching: Annotated[bool | None, Query()] = None,
+) -> Page[ClassPublic]:
+    rows, total = await classes.list_visible(
+        session,
+        actor=user,
+        limit=limit,
+        offset=offset,
+        organisation_id=organisation_id,
+        open_for_matching=open_for_matching,
+    )
+    teachers = await classes.teacher_ids_of(session, [r.id for r in rows])
+    return Page(items=[_public(r, teachers[r.id]) for r in rows], total=total)
+
+
+@router.post("", status_code=201, response_model=ClassPublic, responses=AUTHED)
+async def create_class(body: ClassCreate, session: SessionDep, user: CurrentUser) -> ClassPublic:
+    row, teacher_ids = await classes.create(session, actor=user, data=body)
+    return _public(row, teacher_ids)
+
+
+@router.get("/{class_id}", response_model=ClassPublic, responses=AUTHED)
+async def get_class(class_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> ClassPublic:
+    row = await classes.get_visible(session, actor=user, class_id=class_id)
+    teachers = await classes.teacher_ids_of(session, [row.id])
+    return _public(row, teachers[row.id])
+
+
+@router.patch("/{class_id}", response_model=ClassPublic, responses=AUTHED)
+async def update_class(
+    class_id: uuid.UUID, body: ClassUpdate, session: SessionDep, user: CurrentUser
+) -> ClassPublic:
+    row, teacher_ids = await classes.update(session, actor=user, class_id=class_id, data=body)
+    return _public(row, teacher_ids)
+
+
+@router.delete("/{class_id}", status_code=204, responses=errors(401, 403, 404))
+async def delete_class(class_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
+    await classes.delete_class(session, actor=user, class_id=class_id)
+    return Response(status_code=204)
+
+
+@router.get("/{class_id}/learners", response_model=RosterPublic, responses=AUTHED)
+async def get_roster(class_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> RosterPublic:
+    ids = await classes.roster(session, actor=user, class_id=class_id)
+    return RosterPublic(class_id=class_id, learner_ids=ids)
+
+
+@router.put("/{class_id}/learners", response_model=RosterPublic, responses=AUTHED)
+async def set_roster(
+    class_id: uuid.UUID, body: RosterUpdate, session: SessionDep, user: CurrentUser
+) -> RosterPublic:
+    ids = await classes.set_roster(
+        session, actor=user, class_id=class_id, learner_ids=body.learner_ids
+    )
+    return RosterPublic(class_id=class_id, learner_ids=ids)

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.deps import CurrentUser, Limit, Offset, SessionDep
+from app.models import Network
+from app.routers.responses import AUTHED, errors
+from app.schemas.common import Page
+from app.schemas.organisation import (
+    NetworkCreate,
+    NetworkMemberCreate,
+    NetworkPublic,
+    NetworkUpdate,
+    OrganisationPublic,
+)
+from app.services import networks
+
+router = APIRouter(prefix="/networks", tags=["networks"])
+
+
+async def _public(session: AsyncSession, rows: list[Network]) -> list[NetworkPublic]:
+    counts = await networks.member_counts(session, [n.id for n in rows])
+    return [
+        NetworkPublic(
+            id=n.id,
+            name=n.name,
+            description=n.description,
+            coordinating_organisation_id=n.coordinating_organisation_id,
+            member_count=counts[n.id],
+            created_at=n.created_at,
+        )
+        for n in rows
+    ]
+
+
+@router.get("", response_model=Page[NetworkPublic], responses=errors(401, 422))
+async def list_networks(
+    session: SessionDep, user: CurrentUser, limit: Limit = 50, offset: Offset = 0
+) -> Page[NetworkPublic]:
+    rows, total = await networks.list_visible(session, actor=user, limit=limit, offset=offset)
+    return Page(items=await _public(session, rows), total=total)
+
+
+@router.post("", status_code=201, response_model=NetworkPublic, responses=AUTHED)
+async def create_network(
+    body: NetworkCreate, session: SessionDep, user: CurrentUser
+) -> NetworkPublic:
+    network = await networks.create(session, actor=user, data=body)
+    return (await _public(session, [network]))[0]
+
+
+@router.get("/{network_id}", response_model=NetworkPublic, responses=AUTHED)
+async def get_network(
+    network_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> NetworkPublic:
+    network = await networks.get_visible(session, actor=user, network_id=network_id)
+    return (await _public(session, [network]))[0]
+
+
+@router.patch("/{network_id}", response_model=NetworkPublic, responses=AUTHED)
+async def update_network(
+    network_id: uuid.UUID, body: NetworkUpdate, session: SessionDep, user: CurrentUser
+) -> NetworkPublic:
+    network = await networks.update(session, actor=user, network_id=network_id, data=body)
+    return (await _public(session, [network]))[0]
+
+
+@router.delete("/{network_id}", status_code=204, responses=errors(401, 403, 404))
+async def delete_network(network_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
+    await networks.delete_network(session, actor=user, network_id=network_id)
+    return Response(status_code=204)
+
+
+@router.get("/{network_id}/members", response_model=Page[OrganisationPublic], responses=AUTHED)
+async def list_members(
+    network_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[OrganisationPublic]:
+    rows, total = await networks.members(
+        session, actor=user, network_id=network_id, limit=limit, offset=offset
+    )
+    return Page(items=[OrganisationPublic.model_validate(r) for r in rows], total=total)
+
+
+@router.post(
+    "/{network_id}/members", status_code=201, response_model=OrganisationPublic, responses=AUTHED
+)
+async def add_member(
+    network_id: uuid.UUID, body: NetworkMemberCreate, session: SessionDep, user: CurrentUser
+) -> OrganisationPublic:
+    org = await networks.add_member(
+        session, actor=user, network_id=network_id, organisation_id=body.organisation_id
+    )
+    return OrganisationPublic.model_validate(org)
+
+
+@router.delete(
+    "/{network_id}/members/{organisation_id}", status_code=204, responses=errors(401, 403, 404, 409)
+)
+async def remove_member(
+    network_id: uuid.UUID, organisation_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> Response:
+    await networks.remove_member(
+        session, actor=user, network_id=network_id, organisation_id=organisation_id
+    )
+    return Response(status_code=204)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.deps import CurrentUser, Limit, Offset, SessionDep
+from app.routers.responses import AUTHED, errors
+from app.schemas.common import CountryCode, Page
+from app.schemas.organisation import OrganisationCreate, OrganisationPublic, OrganisationUpdate
+from app.services import organisations
+
+router = APIRouter(prefix="/organisations", tags=["organisations"])
+
+
+@router.get("", response_model=Page[OrganisationPublic], responses=errors(401, 422))
+async def list_organisations(
+    session: SessionDep,
+    user: CurrentUser,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    country: Annotated[CountryCode | None, Query()] = None,
+) -> Page[OrganisationPublic]:
+    rows, total = await organisations.list_visible(
+        session, actor=user, limit=limit, offset=offset, country=country
+    )
+    return Page(items=[OrganisationPublic.model_validate(r) for r in rows], total=total)
+
+
+@router.post("", status_code=201, response_model=OrganisationPublic, responses=AUTHED)
+async def create_organisation(
+    body: OrganisationCreate, session: SessionDep, user: CurrentUser
+) -> OrganisationPublic:
+    org = await organisations.create(session, actor=user, data=body)
+    return OrganisationPublic.model_validate(org)
+
+
+@router.get("/{organisation_id}", response_model=OrganisationPublic, responses=AUTHED)
+async def get_organisation(
+    organisation_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> OrganisationPublic:
+    org = await organisations.get_visible(session, actor=user, organisation_id=organisation_id)
+    return OrganisationPublic.model_validate(org)
+
+
+@router.patch("/{organisation_id}", response_model=OrganisationPublic, responses=AUTHED)
+async def update_organisation(
+    organisation_id: uuid.UUID, body: OrganisationUpdate, session: SessionDep, user: CurrentUser
+) -> OrganisationPublic:
+    org = await organisations.update(
+        session, actor=user, organisation_id=organisation_id, data=body
+    )
+    return OrganisationPublic.model_validate(org)
+
+
+@router.delete("/{organisation_id}", status_code=204, responses=errors(401, 403, 404, 409))
+async def delete_organisation(
+    organisation_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> Response:
+    await organisations.delete(session, actor=user, organisation_id=organisation_id)
+    return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""API contracts: what clients send (`*Create`, `*Update`) and get back (`*Public`)."""

@@ -1,0 +1,1 @@
+"""Password hashing and tokens: the only modules that touch Argon2 or JOSE."""

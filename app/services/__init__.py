@@ -1,0 +1,1 @@
+"""Use cases. Load rows, call the domain, flush. Never commit; raise `AppError`s."""

@@ -1,0 +1,99 @@
+"""Settings read from `PASSERELLE_*` environment variables (and an optional `.env`)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+MIN_SECRET_BYTES = 32
+DEV_SECRET_FILE = Path(".passerelle-secret")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PASSERELLE_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./passerelle.db"
+    broker_url: str = "memory://"
+    secret_key: str = ""
+    # Keys that verify tokens signed before a rotation (comma-separated); never used to sign.
+    previous_secret_keys: str = ""
+    admin_email: str | None = None
+    admin_password: str | None = None
+    allowed_origins: str = "http://localhost:8000"
+    smtp_url: str | None = None
+
+    jwt_issuer: str = "passerelle"
+    jwt_audience: str = "passerelle-api"
+    access_token_minutes: int = Field(default=15, ge=1, le=60)
+    refresh_token_days: int = Field(default=14, ge=1, le=90)
+
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_failure_window_seconds: int = Field(default=900, ge=1)
+
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    log_json: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith(("postgresql://", "postgres://")):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        return value
+
+    @property
+    def origins(self) -> list[str]:
+        return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    def signing_keys(self) -> list[str]:
+        """The current key first, then keys that only verify."""
+        previous = [k.strip() for k in self.previous_secret_keys.split(",") if k.strip()]
+        return [self.secret_key, *previous]
+
+
+class ConfigurationError(RuntimeError):
+    """Start-up refuses a configuration that is unsafe or unusable."""
+
+
+def resolve_secret(settings: Settings) -> Settings:
+    """Check the signing key; in development generate one and keep it in a local file."""
+    key = settings.secret_key
+    if settings.is_production:
+        if len(key.encode()) < MIN_SECRET_BYTES:
+            raise ConfigurationError(
+                f"PASSERELLE_SECRET_KEY must be set to at least {MIN_SECRET_BYTES} bytes "
+                "in production"
+            )
+        return settings
+    if key:
+        if len(key.encode()) < MIN_SECRET_BYTES:
+            raise ConfigurationError(
+                f"PASSERELLE_SECRET_KEY is shorter than {MIN_SECRET_BYTES} bytes"
+            )
+        return settings
+    if DEV_SECRET_FILE.exists():
+        key = DEV_SECRET_FILE.read_text().strip()
+    if len(key.encode()) < MIN_SECRET_BYTES:
+        key = secrets.token_urlsafe(48)
+        DEV_SECRET_FILE.write_text(key)
+        DEV_SECRET_FILE.chmod(0o600)
+    log.warning("no PASSERELLE_SECRET_KEY set: using a development key kept in %s", DEV_SECRET_FILE)
+    return settings.model_copy(update={"secret_key": key})
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return resolve_secret(Settings())

@@ -1,0 +1,105 @@
+"""Test harness: one migrated database per run, emptied before each test.
+
+The backend comes from `PASSERELLE_TEST_DATABASE_URL` (default: a SQLite file in a temporary
+folder); `make test` runs the suite once on SQLite and, when configured, once on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+import app.models
+from app.db import create_engine
+from app.factory import create_app
+from app.settings import Settings
+from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, Api
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("sqlalchemy.url", url)
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+async def _reset_database(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("PASSERELLE_TEST_DATABASE_URL") or (
+        f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    )
+    url = Settings(database_url=url).database_url
+    asyncio.run(_reset_database(url))
+    command.upgrade(alembic_config(url), "head")
+    return url
+
+
+async def _empty_tables(url: str) -> None:
+    engine = create_engine(url)
+    tables = [t.name for t in reversed(app.models.metadata.sorted_tables)]
+    async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+        else:
+            for name in tables:
+                await conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (table names from metadata)
+    await engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        broker_url=os.environ.get("PASSERELLE_TEST_BROKER_URL", "memory://"),
+        secret_key=TEST_SECRET,
+        admin_email=ADMIN_EMAIL,
+        admin_password=ADMIN_PASSWORD,
+        log_json=False,
+    )
+
+
+@pytest.fixture
+async def application(settings: Settings) -> AsyncIterator[FastAPI]:
+    await _empty_tables(settings.database_url)
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def client(application: FastAPI) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=application)
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@pytest.fixture
+async def api(client: AsyncClient) -> Api:
+    return await Api.start(client)
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
