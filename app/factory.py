@@ -16,6 +16,7 @@ from app.logs import configure_logging
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.realtime.broker import make_broker
 from app.routers.api import include_routers
+from app.security import passwords
 from app.security.tokens import KeyRing
 from app.services.auth import ensure_admin
 from app.settings import Settings, get_settings, resolve_secret
@@ -26,6 +27,9 @@ log = logging.getLogger("passerelle")
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = resolve_secret(settings) if settings is not None else get_settings()
     configure_logging(json_lines=settings.log_json)
+    passwords.configure(
+        time_cost=settings.password_hash_time_cost, memory_kib=settings.password_hash_memory_kib
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
 
+    # Argon2id cost; the defaults are argon2-cffi's (RFC 9106 "low memory" profile).
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=1024)
+
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     log_json: bool = True
 

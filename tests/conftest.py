@@ -78,6 +78,9 @@ def settings(database_url: str) -> Settings:
         admin_email=ADMIN_EMAIL,
         admin_password=ADMIN_PASSWORD,
         log_json=False,
+        # Real Argon2id at a test-sized cost; production keeps the default.
+        password_hash_time_cost=1,
+        password_hash_memory_kib=1024,
     )
 
 

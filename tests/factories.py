@@ -8,7 +8,7 @@ from typing import Any
 
 from httpx import AsyncClient
 
-ADMIN_EMAIL = "admin@passerelle.test"
+ADMIN_EMAIL = "admin@passerelle.eu"
 ADMIN_PASSWORD = "admin-password-123"
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -76,7 +76,7 @@ class Api:
     ) -> Actor:
         n = next(_seq)
         body: dict[str, Any] = {
-            "email": f"{role}{n}@school.test",
+            "email": f"{role}{n}@schools.passerelle.eu",
             "display_name": f"{role.title()} {n}",
             "role": role,
             "organisation_id": organisation_id,

@@ -1,4 +1,8 @@
-"""Argon2 password hashing, run off the event loop (hashing is deliberately slow)."""
+"""Argon2 password hashing, run off the event loop (hashing is deliberately slow).
+
+The cost is set once at start-up from settings (`configure`); stored hashes carry their own
+parameters, so changing the cost never locks anyone out.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,22 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 _hasher = PasswordHash((Argon2Hasher(),))
-# Verified against when the account does not exist, so a wrong e-mail costs as much time
-# as a wrong password and timing does not reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash("passerelle-timing-equaliser")
+_dummy_hash: str | None = None
+
+
+def configure(*, time_cost: int, memory_kib: int) -> None:
+    global _hasher, _dummy_hash
+    _hasher = PasswordHash((Argon2Hasher(time_cost=time_cost, memory_cost=memory_kib),))
+    _dummy_hash = None
+
+
+def _dummy() -> str:
+    # Verified against when the account does not exist, so a wrong e-mail costs as much time
+    # as a wrong password and timing does not reveal which accounts exist.
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("passerelle-timing-equaliser")
+    return _dummy_hash
 
 
 async def hash_password(password: str) -> str:
@@ -17,6 +34,6 @@ async def hash_password(password: str) -> str:
 
 
 async def verify_password(password: str, password_hash: str | None) -> bool:
-    target = password_hash or _DUMMY_HASH
+    target = password_hash or await anyio.to_thread.run_sync(_dummy)
     ok = await anyio.to_thread.run_sync(_hasher.verify, password, target)
     return bool(ok) and password_hash is not None
