@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.engine import make_url
 
 import app.models
@@ -37,24 +39,38 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-async def _reset_database(url: str) -> None:
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
+async def _create_database(url: str) -> str:
+    """A fresh PostgreSQL database for this run, so concurrent runs never meet."""
+    name = f"passerelle_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+async def _drop_database(admin_url: str, url: str) -> None:
+    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        name = make_url(url).database
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     await engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = os.environ.get("PASSERELLE_TEST_DATABASE_URL") or (
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("PASSERELLE_TEST_DATABASE_URL") or (
         f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     )
-    url = Settings(database_url=url).database_url
-    asyncio.run(_reset_database(url))
-    command.upgrade(alembic_config(url), "head")
-    return url
+    given = Settings(database_url=given).database_url
+    postgres = is_postgres(given)
+    url = asyncio.run(_create_database(given)) if postgres else given
+    try:
+        command.upgrade(alembic_config(url), "head")
+        yield url
+    finally:
+        if postgres:
+            asyncio.run(_drop_database(given, url))
 
 
 async def _empty_tables(url: str) -> None:

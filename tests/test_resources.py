@@ -15,12 +15,16 @@ def error_fields(response: Any) -> set[str]:
 
 
 async def test_organisation_lifecycle(api: Api, client: AsyncClient) -> None:
-    org = await api.organisation(name="Istituto Alberghiero", country="IT", city="Bologna", timezone="Europe/Rome")
+    org = await api.organisation(
+        name="Istituto Alberghiero", country="IT", city="Bologna", timezone="Europe/Rome"
+    )
     assert org["country"] == "IT"
     h = api.admin.headers
     got = await client.get(f"/api/v1/organisations/{org['id']}", headers=h)
     assert got.json() == org
-    patched = await client.patch(f"/api/v1/organisations/{org['id']}", json={"city": "Rimini"}, headers=h)
+    patched = await client.patch(
+        f"/api/v1/organisations/{org['id']}", json={"city": "Rimini"}, headers=h
+    )
     assert patched.status_code == 200
     assert patched.json()["city"] == "Rimini"
     listed = await client.get("/api/v1/organisations?country=IT", headers=h)
@@ -33,7 +37,9 @@ async def test_organisation_lifecycle(api: Api, client: AsyncClient) -> None:
     ("field", "value"),
     [("country", "XX"), ("country", "fr"), ("timezone", "Europe/Atlantis"), ("kind", "castle")],
 )
-async def test_organisation_validation(api: Api, client: AsyncClient, field: str, value: str) -> None:
+async def test_organisation_validation(
+    api: Api, client: AsyncClient, field: str, value: str
+) -> None:
     body = {"name": "X", "country": "FR", "city": "Lyon", "timezone": "Europe/Paris", field: value}
     response = await client.post("/api/v1/organisations", json=body, headers=api.admin.headers)
     assert response.status_code == 422
@@ -57,7 +63,9 @@ async def test_class_lifecycle_and_roster(api: Api, client: AsyncClient) -> None
     assert created["teacher_ids"] == [teacher.id]
     assert created["languages"] == [{"code": "en", "level": "B1"}]
     url = f"/api/v1/classes/{created['id']}"
-    patched = await client.patch(url, json={"eqf_level": 3, "open_for_matching": False}, headers=teacher.headers)
+    patched = await client.patch(
+        url, json={"eqf_level": 3, "open_for_matching": False}, headers=teacher.headers
+    )
     assert patched.status_code == 200, patched.text
     assert (patched.json()["eqf_level"], patched.json()["open_for_matching"]) == (3, False)
     roster = await client.put(
@@ -80,8 +88,14 @@ CLASS_BAD_INPUT: list[tuple[dict[str, Any], str]] = [
     ({"languages": []}, "body.languages"),
     ({"age_min": 18, "age_max": 15}, "body"),
     ({"term_start": "2027-06-01", "term_end": "2027-01-01"}, "body"),
-    ({"availability": [{"weekday": 7, "start": "09:00", "end": "10:00"}]}, "body.availability.0.weekday"),
-    ({"availability": [{"weekday": 1, "start": "9:00", "end": "10:00"}]}, "body.availability.0.start"),
+    (
+        {"availability": [{"weekday": 7, "start": "09:00", "end": "10:00"}]},
+        "body.availability.0.weekday",
+    ),
+    (
+        {"availability": [{"weekday": 1, "start": "9:00", "end": "10:00"}]},
+        "body.availability.0.start",
+    ),
     ({"availability": [{"weekday": 1, "start": "11:00", "end": "10:00"}]}, "body.availability.0"),
     (
         {
@@ -97,7 +111,9 @@ CLASS_BAD_INPUT: list[tuple[dict[str, Any], str]] = [
 
 
 @pytest.mark.parametrize(("override", "field"), CLASS_BAD_INPUT)
-async def test_class_validation(api: Api, client: AsyncClient, override: dict[str, Any], field: str) -> None:
+async def test_class_validation(
+    api: Api, client: AsyncClient, override: dict[str, Any], field: str
+) -> None:
     org = await api.organisation()
     body = {
         "name": "Kitchen",
@@ -163,16 +179,25 @@ async def test_users_and_guardians(api: Api, client: AsyncClient) -> None:
     guardians = [await api.user("guardian", login_=False) for _ in range(3)]
     url = f"/api/v1/learners/{learner.id}/guardians"
     for guardian in guardians[:2]:
-        linked = await client.post(url, json={"guardian_id": guardian.id}, headers=coordinator.headers)
+        linked = await client.post(
+            url, json={"guardian_id": guardian.id}, headers=coordinator.headers
+        )
         assert linked.status_code == 201, linked.text
-    third = await client.post(url, json={"guardian_id": guardians[2].id}, headers=coordinator.headers)
+    third = await client.post(
+        url, json={"guardian_id": guardians[2].id}, headers=coordinator.headers
+    )
     assert third.status_code == 409
     listed = await client.get(url, headers=coordinator.headers)
     assert {g["id"] for g in listed.json()} == {g.id for g in guardians[:2]}
     duplicate = await client.post(
         "/api/v1/users",
-        json={"email": learner.email.upper(), "display_name": "Dup", "role": "learner",
-              "birth_date": "2010-01-01", "password": "long-enough-pass"},
+        json={
+            "email": learner.email.upper(),
+            "display_name": "Dup",
+            "role": "learner",
+            "birth_date": "2010-01-01",
+            "password": "long-enough-pass",
+        },
         headers=coordinator.headers,
     )
     assert duplicate.status_code == 409
@@ -182,7 +207,9 @@ async def test_users_and_guardians(api: Api, client: AsyncClient) -> None:
 async def test_deactivated_user_cannot_log_in(api: Api, client: AsyncClient) -> None:
     org = await api.organisation()
     teacher = await api.user("teacher", org["id"])
-    assert (await client.delete(f"/api/v1/users/{teacher.id}", headers=api.admin.headers)).status_code == 204
+    assert (
+        await client.delete(f"/api/v1/users/{teacher.id}", headers=api.admin.headers)
+    ).status_code == 204
     assert (await client.get("/api/v1/users/me", headers=teacher.headers)).status_code == 401
     response = await client.post(
         "/api/v1/auth/token", data={"username": teacher.email, "password": "correct-horse-battery"}
