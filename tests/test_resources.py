@@ -69,12 +69,12 @@ async def test_class_lifecycle_and_roster(api: Api, client: AsyncClient) -> None
     assert patched.status_code == 200, patched.text
     assert (patched.json()["eqf_level"], patched.json()["open_for_matching"]) == (3, False)
     roster = await client.put(
-        f"{url}/learners", json={"learner_ids": [l.id for l in learners]}, headers=teacher.headers
+        f"{url}/learners", json={"learner_ids": [learner.id for learner in learners]}, headers=teacher.headers
     )
     assert roster.status_code == 200
-    assert sorted(roster.json()["learner_ids"]) == sorted(l.id for l in learners)
+    assert sorted(roster.json()["learner_ids"]) == sorted(learner.id for learner in learners)
     again = await client.get(f"{url}/learners", headers=teacher.headers)
-    assert sorted(again.json()["learner_ids"]) == sorted(l.id for l in learners)
+    assert sorted(again.json()["learner_ids"]) == sorted(learner.id for learner in learners)
     assert (await client.delete(url, headers=teacher.headers)).status_code == 204
     assert (await client.get(url, headers=teacher.headers)).status_code == 404
 
