@@ -69,7 +69,9 @@ async def test_class_lifecycle_and_roster(api: Api, client: AsyncClient) -> None
     assert patched.status_code == 200, patched.text
     assert (patched.json()["eqf_level"], patched.json()["open_for_matching"]) == (3, False)
     roster = await client.put(
-        f"{url}/learners", json={"learner_ids": [learner.id for learner in learners]}, headers=teacher.headers
+        f"{url}/learners",
+        json={"learner_ids": [learner.id for learner in learners]},
+        headers=teacher.headers,
     )
     assert roster.status_code == 200
     assert sorted(roster.json()["learner_ids"]) == sorted(learner.id for learner in learners)
