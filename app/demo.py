@@ -1,0 +1,298 @@
+"""Idempotent demo data: `python -m app.demo` (run by `make run`).
+
+A network of five invented vocational schools in France, Italy, Germany, Spain and Finland,
+with coordinators, teachers, learners (some of them minors), guardians and a dozen classes.
+Running it again changes nothing and prints the same logins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.db import create_engine, session_factory, unit_of_work
+from app.models import Network, User
+from app.schemas.organisation import NetworkCreate, OrganisationCreate
+from app.schemas.school_class import ClassCreate
+from app.schemas.user import UserCreate
+from app.security import passwords
+from app.services import auth, classes, networks, organisations, users
+from app.settings import Settings, get_settings
+
+NETWORK_NAME = "Passerelle demo network"
+DEMO_PASSWORD = "passerelle-demo"
+DEMO_ADMIN = "admin@demo.passerelle.eu"
+
+
+@dataclass(frozen=True)
+class DemoSchool:
+    slug: str
+    name: str
+    country: str
+    city: str
+    timezone: str
+    language: str
+    learners: tuple[tuple[str, int], ...]  # display name, age in years
+    classes: tuple[tuple[str, str, int], ...]  # name, ISCED-F field, EQF level
+
+
+SCHOOLS = (
+    DemoSchool(
+        "lyon",
+        "Lycée professionnel Rhône-Alpes Hôtellerie",
+        "FR",
+        "Lyon",
+        "Europe/Paris",
+        "fr",
+        (("Léa Moreau", 15), ("Hugo Lefèvre", 17), ("Chloé Garnier", 19)),
+        (
+            ("Service en salle 2A", "1013", 4),
+            ("Cuisine 1B", "1013", 3),
+            ("Maintenance des véhicules", "0716", 4),
+        ),
+    ),
+    DemoSchool(
+        "bologna",
+        "Istituto Alberghiero Colli Bolognesi",
+        "IT",
+        "Bologna",
+        "Europe/Rome",
+        "it",
+        (("Giulia Ricci", 14), ("Matteo Conti", 16), ("Sofia Gallo", 18)),
+        (("Accoglienza turistica 3A", "1015", 4), ("Enogastronomia 2B", "1013", 3)),
+    ),
+    DemoSchool(
+        "koeln",
+        "Berufskolleg Rheinufer",
+        "DE",
+        "Köln",
+        "Europe/Berlin",
+        "de",
+        (("Jonas Schäfer", 15), ("Emma Weiß", 17), ("Lukas Brandt", 20)),
+        (
+            ("Hotelfachleute HF21", "1013", 4),
+            ("Kfz-Mechatronik KM2", "0716", 4),
+            ("Kaufleute Büromanagement", "0413", 4),
+        ),
+    ),
+    DemoSchool(
+        "barcelona",
+        "Institut Escola del Port",
+        "ES",
+        "Barcelona",
+        "Europe/Madrid",
+        "es",
+        (("Núria Puig", 16), ("Àlex Ferrer", 14), ("Marta Soler", 18)),
+        (("Cuina i gastronomia 1r", "1013", 3), ("Desenvolupament web DAW", "0613", 5)),
+    ),
+    DemoSchool(
+        "salo",
+        "Salon ammattiopisto Meri",
+        "FI",
+        "Salo",
+        "Europe/Helsinki",
+        "fi",
+        (("Aino Virtanen", 16), ("Eetu Mäkinen", 17), ("Sanni Heikkinen", 19)),
+        (("Ravintola- ja catering-ala R22", "1013", 4), ("Ohjelmistokehitys OK1", "0613", 5)),
+    ),
+)
+
+
+def _birth_date(age: int, today: date) -> date:
+    return today.replace(year=today.year - age) - timedelta(days=40)
+
+
+def _email(role: str, slug: str, n: int | None = None) -> str:
+    return f"{role}{n or ''}@{slug}.demo.passerelle.eu"
+
+
+async def _create_user(session: AsyncSession, admin: User, data: UserCreate) -> User:
+    return await users.create(session, actor=admin, data=data)
+
+
+async def _load(session: AsyncSession, admin: User, today: date) -> None:
+    org_ids = []
+    for school in SCHOOLS:
+        org = await organisations.create(
+            session,
+            actor=admin,
+            data=OrganisationCreate(
+                name=school.name,
+                country=school.country,
+                city=school.city,
+                timezone=school.timezone,
+                kind="school",
+            ),
+        )
+        org_ids.append(org.id)
+        staff = {
+            "coordinator": await _create_user(
+                session,
+                admin,
+                UserCreate(
+                    email=_email("coordinator", school.slug),
+                    display_name=f"Coordinator {school.city}",
+                    role="coordinator",
+                    organisation_id=org.id,
+                    password=DEMO_PASSWORD,
+                ),
+            ),
+        }
+        teachers = [
+            await _create_user(
+                session,
+                admin,
+                UserCreate(
+                    email=_email("teacher", school.slug, n),
+                    display_name=f"Teacher {n} {school.city}",
+                    role="teacher",
+                    organisation_id=org.id,
+                    password=DEMO_PASSWORD,
+                ),
+            )
+            for n in (1, 2)
+        ]
+        learners = []
+        for n, (name, age) in enumerate(school.learners, start=1):
+            learner = await _create_user(
+                session,
+                admin,
+                UserCreate(
+                    email=_email("learner", school.slug, n),
+                    display_name=name,
+                    role="learner",
+                    organisation_id=org.id,
+                    birth_date=_birth_date(age, today),
+                    password=DEMO_PASSWORD,
+                ),
+            )
+            learners.append((learner, age))
+        guardian = await _create_user(
+            session,
+            admin,
+            UserCreate(
+                email=_email("guardian", school.slug),
+                display_name=f"Guardian {school.city}",
+                role="guardian",
+                password=DEMO_PASSWORD,
+            ),
+        )
+        for learner, age in learners:
+            if age < 18:
+                await users.link_guardian(
+                    session,
+                    actor=staff["coordinator"],
+                    learner_id=learner.id,
+                    guardian_id=guardian.id,
+                )
+        term_start = date(today.year + (today.month >= 7), 1, 11)
+        for n, (class_name, field, eqf) in enumerate(school.classes):
+            created, _ = await classes.create(
+                session,
+                actor=admin,
+                data=ClassCreate(
+                    name=class_name,
+                    organisation_id=org.id,
+                    teacher_ids=[teachers[n % 2].id],
+                    field=field,
+                    eqf_level=eqf,
+                    learner_count=18 + 2 * n,
+                    age_min=15,
+                    age_max=19,
+                    languages=[
+                        {"code": "en", "level": "B1"},
+                        {"code": school.language, "level": "C2"},
+                    ],
+                    availability=[
+                        {"weekday": 1, "start": "09:00", "end": "12:00"},
+                        {"weekday": 3, "start": "13:30", "end": "16:00"},
+                    ],
+                    term_start=term_start,
+                    term_end=term_start + timedelta(weeks=22),
+                ),
+            )
+            if n == 0:
+                await classes.set_roster(
+                    session,
+                    actor=admin,
+                    class_id=created.id,
+                    learner_ids=[learner.id for learner, _ in learners],
+                )
+    coordinating = await session.scalar(
+        select(User).where(col(User.email) == _email("coordinator", SCHOOLS[0].slug))
+    )
+    assert coordinating is not None
+    network = await networks.create(
+        session,
+        actor=coordinating,
+        data=NetworkCreate(name=NETWORK_NAME, description="Five VET schools, one joint term."),
+    )
+    for org_id in org_ids[1:]:
+        await networks.add_member(
+            session, actor=coordinating, network_id=network.id, organisation_id=org_id
+        )
+
+
+async def load_demo(settings: Settings, today: date) -> bool:
+    """Load the demo unless it is there already. True when it was loaded now."""
+    engine = create_engine(settings.database_url)
+    try:
+        async with unit_of_work(session_factory(engine)) as session:
+            exists = await session.scalar(
+                select(Network.id).where(col(Network.name) == NETWORK_NAME)
+            )
+            if exists is not None:
+                return False
+            admin_email = settings.admin_email or DEMO_ADMIN
+            admin_password = settings.admin_password or DEMO_PASSWORD
+            await auth.ensure_admin(session, email=admin_email, password=admin_password)
+            admin = await session.scalar(select(User).where(col(User.role) == "admin"))
+            assert admin is not None
+            await _load(session, admin, today)
+            return True
+    finally:
+        await engine.dispose()
+
+
+def logins(settings: Settings) -> str:
+    lines = [
+        f"Passerelle demo: every demo account's password is {DEMO_PASSWORD!r}",
+        f"  admin        {settings.admin_email or DEMO_ADMIN}",
+    ]
+    for school in SCHOOLS:
+        lines.append(f"  {school.city} ({school.country}):")
+        lines.append(f"    coordinator  {_email('coordinator', school.slug)}")
+        lines.append(
+            f"    teachers     {_email('teacher', school.slug, 1)}, "
+            f"{_email('teacher', school.slug, 2)}"
+        )
+        lines.append(
+            f"    learners     {_email('learner', school.slug, 1)} .. "
+            f"{_email('learner', school.slug, len(school.learners))}"
+        )
+        lines.append(f"    guardian     {_email('guardian', school.slug)}")
+    lines.append(
+        "Log in: POST /api/v1/auth/token (form fields username, password); "
+        "docs at http://localhost:8000/docs"
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    settings = get_settings()
+    passwords.configure(
+        time_cost=settings.password_hash_time_cost, memory_kib=settings.password_hash_memory_kib
+    )
+    loaded = asyncio.run(load_demo(settings, date.today()))
+    status = "loaded" if loaded else "already present, unchanged"
+    sys.stdout.write(f"Demo data {status}.\n{logins(settings)}\n")
+
+
+if __name__ == "__main__":
+    main()
