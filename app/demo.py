@@ -26,7 +26,7 @@ from app.services import auth, classes, networks, organisations, users
 from app.settings import Settings, get_settings
 
 NETWORK_NAME = "Passerelle demo network"
-DEMO_PASSWORD = "passerelle-demo"
+DEMO_PASSWORD = "passerelle-demo"  # noqa: S105 (printed for the demo accounts)
 DEMO_ADMIN = "admin@demo.passerelle.eu"
 
 
@@ -245,7 +245,7 @@ async def load_demo(settings: Settings, today: date) -> bool:
     try:
         async with unit_of_work(session_factory(engine)) as session:
             exists = await session.scalar(
-                select(Network.id).where(col(Network.name) == NETWORK_NAME)
+                select(col(Network.id)).where(col(Network.name) == NETWORK_NAME)
             )
             if exists is not None:
                 return False
