@@ -34,6 +34,6 @@ async def hash_password(password: str) -> str:
 
 
 async def verify_password(password: str, password_hash: str | None) -> bool:
-    target = password_hash or await anyio.to_thread.run_sync(_dummy)
+    target: str = password_hash or await anyio.to_thread.run_sync(_dummy)
     ok = await anyio.to_thread.run_sync(_hasher.verify, password, target)
     return bool(ok) and password_hash is not None
