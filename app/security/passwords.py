@@ -34,6 +34,8 @@ async def hash_password(password: str) -> str:
 
 
 async def verify_password(password: str, password_hash: str | None) -> bool:
-    target: str = password_hash or await anyio.to_thread.run_sync(_dummy)
-    ok = await anyio.to_thread.run_sync(_hasher.verify, password, target)
+    def check() -> bool:
+        return _hasher.verify(password, password_hash or _dummy())
+
+    ok = await anyio.to_thread.run_sync(check)
     return bool(ok) and password_hash is not None
