@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import json
+import logging
+
+import pytest
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 
 from app.factory import create_app
+from app.logs import JsonFormatter
 from app.settings import Settings
 
 
@@ -55,3 +60,19 @@ async def test_every_response_carries_a_request_id(client: AsyncClient) -> None:
     assert response.headers["x-request-id"] == "abc-123"
     generated = await client.get("/healthz")
     assert len(generated.headers["x-request-id"]) == 32
+
+
+async def test_log_lines_carry_the_request_id(
+    client: AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="passerelle.access"):
+        response = await client.get("/healthz?ticket=should-not-be-logged")
+    lines = [r for r in caplog.records if r.name == "passerelle.access"]
+    assert len(lines) == 1
+    record = lines[0]
+    assert record.__dict__["request_id"] == response.headers["x-request-id"]
+    assert record.__dict__["path"] == "/healthz"
+    assert record.__dict__["status"] == 200
+    formatted = JsonFormatter().format(record)
+    assert json.loads(formatted)["request_id"] == response.headers["x-request-id"]
+    assert "should-not-be-logged" not in formatted
