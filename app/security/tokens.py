@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from jose import jwt
 from jose.exceptions import JOSEError
 
 ALGORITHM = "HS256"
+CLOCK_SKEW_S = 30  # tolerated difference between our clocks for `iat`
 TokenKind = Literal["access", "refresh", "ws_ticket"]
 _REQUIRED = ("exp", "iat", "sub", "aud", "iss")
 
@@ -99,8 +101,10 @@ class KeyRing:
             )
         except JOSEError as exc:
             raise InvalidToken(str(exc)) from exc
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:  # e.g. `"exp": [1]`, `1e999`
             raise InvalidToken("malformed claims") from exc
+        if claims["iat"] > time.time() + CLOCK_SKEW_S:
+            raise InvalidToken("issued in the future")
         if claims.get("typ") != kind:
             raise InvalidToken("wrong token kind")
         if not isinstance(claims.get("sub"), str):

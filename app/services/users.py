@@ -6,12 +6,13 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.errors import Conflict, FieldNotAllowed, Forbidden, InvalidInput, not_found
-from app.models import GuardianLink, Organisation, User, utcnow
+from app.models import GuardianLink, Organisation, RefreshToken, User, utcnow
 from app.schemas.user import UserCreate, UserUpdate
 from app.security.passwords import hash_password
 from app.services.access import users_visible_to
@@ -65,9 +66,9 @@ async def create(session: AsyncSession, *, actor: User, data: UserCreate) -> Use
         raise FieldNotAllowed("body.role")
     org_id = data.organisation_id
     if actor.role != "admin":
-        if org_id is not None and org_id != actor.organisation_id:
+        if org_id is not None and (org_id != actor.organisation_id or data.role == "guardian"):
             raise FieldNotAllowed("body.organisation_id")
-        org_id = None if data.role == "guardian" else actor.organisation_id
+        org_id = data.organisation_id if data.role == "guardian" else actor.organisation_id
     await _check_role_fields(
         session, role=data.role, organisation_id=org_id, birth_date=data.birth_date
     )
@@ -124,14 +125,15 @@ def updatable_fields(actor: User, target: User) -> frozenset[str]:
     same_org = (
         target.organisation_id is not None and target.organisation_id == actor.organisation_id
     )
-    if (
-        actor.role == "coordinator"
-        and target.role != "admin"
-        and (same_org or target.role == "guardian")
-    ):
-        fields |= {"display_name", "email", "password", "birth_date", "is_active"}
-        if target.id != actor.id and target.role != "guardian":
-            fields.add("role")
+    if actor.role == "coordinator" and target.role != "admin":
+        if same_org:
+            fields |= {"display_name", "email", "password", "birth_date", "is_active"}
+            if target.id != actor.id:
+                fields.add("role")
+        elif target.role == "guardian":
+            # A family's account is theirs: a school may fix the name shown, never take
+            # over the login (e-mail, password) or switch it off.
+            fields.add("display_name")
     if actor.role == "teacher" and target.role == "learner" and same_org:
         fields |= {"display_name", "birth_date"}
     return frozenset(fields)
@@ -150,6 +152,8 @@ async def update(
             raise FieldNotAllowed(f"body.{name}")
     if actor.role == "coordinator" and changes.get("role") in ("admin", "guardian"):
         raise FieldNotAllowed("body.role")
+    if target.id == actor.id and changes.get("is_active") is False:
+        raise Conflict("You cannot deactivate your own account.", code="cannot_deactivate_self")
     role = changes.get("role") or target.role
     org_id = changes.get("organisation_id", target.organisation_id)
     birth_date = changes.get("birth_date", target.birth_date)
@@ -158,6 +162,12 @@ async def update(
     password = changes.pop("password", None)
     if password is not None:
         target.password_hash = await hash_password(password)
+        # A new password ends every login made with the old one.
+        await session.execute(
+            sql_update(RefreshToken)
+            .where(col(RefreshToken.user_id) == target.id, col(RefreshToken.revoked_at).is_(None))
+            .values(revoked_at=utcnow())
+        )
     if "email" in changes:
         changes["email"] = normalise_email(changes["email"])
     for name, value in changes.items():
