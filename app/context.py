@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.domain.rate_limit import FailureWindow
 from app.realtime.broker import Broker
 from app.security.tokens import KeyRing
+from app.services.matching import MatchingRunner
 from app.settings import Settings
 
 
@@ -28,7 +29,9 @@ class AppContext:
     broker: Broker
     keys: KeyRing
     login_guard: LoginGuard = field(init=False)
+    matching: MatchingRunner = field(init=False)
 
     def __post_init__(self) -> None:
+        self.matching = MatchingRunner(self.sessions, budget_s=self.settings.matching_time_budget_s)
         window = self.settings.login_failure_window_seconds
         self.login_guard = LoginGuard(FailureWindow(window), FailureWindow(window))

@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                         log.info("bootstrap admin created", extra={"email": settings.admin_email})
             yield
         finally:
+            await ctx.matching.close()
             await broker.close()
             await engine.dispose()
 

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     password_hash_time_cost: int = Field(default=3, ge=1)
     password_hash_memory_kib: int = Field(default=65536, ge=1024)
 
+    matching_time_budget_s: float = Field(default=30.0, gt=0, le=600)
+
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     log_json: bool = True
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from app.routers import auth, classes, health, networks, organisations, users
+from app.routers import (
+    auth,
+    classes,
+    health,
+    matching,
+    networks,
+    organisations,
+    sessions,
+    users,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -16,5 +25,8 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(networks.router)
     api.include_router(users.router)
     api.include_router(classes.router)
+    api.include_router(matching.router)
+    api.include_router(sessions.router)
     app.include_router(health.router)
     app.include_router(api)
+    app.include_router(sessions.feeds)

@@ -10,10 +10,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.errors import FieldNotAllowed, Forbidden, InvalidInput, not_found
+from app.errors import Conflict, FieldNotAllowed, Forbidden, InvalidInput, not_found
 from app.models import ClassLearner, ClassTeacher, Organisation, SchoolClass, User, utcnow
 from app.schemas.school_class import ClassCreate, ClassFields, ClassUpdate
 from app.services.access import classes_visible_to, teaches
+from app.services.exchanges import classes_in_open_exchanges
 from app.services.paging import fetch_page
 
 
@@ -182,6 +183,11 @@ async def delete_class(session: AsyncSession, *, actor: User, class_id: uuid.UUI
     school_class = await get_visible(session, actor=actor, class_id=class_id)
     if not await _may_manage(session, actor, school_class):
         raise Forbidden("You may not delete this class.")
+    if await classes_in_open_exchanges(session, [school_class.id]):
+        raise Conflict(
+            "The class is in a proposed or active exchange; decline or end it first.",
+            code="class_in_exchange",
+        )
     await session.execute(delete(ClassTeacher).where(col(ClassTeacher.class_id) == class_id))
     await session.execute(delete(ClassLearner).where(col(ClassLearner.class_id) == class_id))
     await session.delete(school_class)

@@ -99,3 +99,18 @@ class Refusal:
     a: ClassId
     b: ClassId
     reason: UnmatchedReason
+
+
+@dataclass(frozen=True)
+class GroupCompatibility:
+    """Three or four classes that pass every hard filter together, pairwise and as a group.
+
+    `score` and `breakdown` are the means over the member pairs; the languages, overlap and
+    windows are those common to all members."""
+
+    members: tuple[ClassId, ...]  # sorted by id
+    score: int
+    breakdown: dict[str, int]  # criterion -> points
+    shared_languages: tuple[str, ...]
+    overlap_minutes: int
+    common_windows: tuple[CommonWindow, ...]

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Query
+
+from app.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
+from app.routers.responses import AUTHED, errors
+from app.schemas.common import Page
+from app.schemas.matching import (
+    ExchangeDecision,
+    ExchangePublic,
+    ExchangeStatus,
+    MatchingRunCreate,
+    MatchingRunPublic,
+)
+from app.services import exchanges, matching
+
+router = APIRouter(tags=["matching"])
+
+
+@router.post("/matching/runs", status_code=202, response_model=MatchingRunPublic, responses=AUTHED)
+async def start_run(
+    body: MatchingRunCreate,
+    session: SessionDep,
+    user: CurrentUser,
+    ctx: ContextDep,
+    background: BackgroundTasks,
+) -> MatchingRunPublic:
+    """Queue a run; poll `GET /matching/runs/{id}` until `done` or `failed`."""
+    run = await matching.create_run(session, actor=user, data=body)
+    background.add_task(ctx.matching.start, run.id)  # after the commit and the response
+    return await matching.to_public(session, run)
+
+
+@router.get("/matching/runs/{run_id}", response_model=MatchingRunPublic, responses=AUTHED)
+async def get_run(run_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> MatchingRunPublic:
+    run = await matching.get_run(session, actor=user, run_id=run_id)
+    return await matching.to_public(session, run)
+
+
+@router.get("/exchanges", response_model=Page[ExchangePublic], responses=errors(401, 422))
+async def list_exchanges(
+    session: SessionDep,
+    user: CurrentUser,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    status: Annotated[ExchangeStatus | None, Query()] = None,
+    class_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> Page[ExchangePublic]:
+    rows, total = await exchanges.list_visible(
+        session, actor=user, limit=limit, offset=offset, status=status, class_id=class_id
+    )
+    return Page(items=await exchanges.to_public(session, rows), total=total)
+
+
+@router.get("/exchanges/{exchange_id}", response_model=ExchangePublic, responses=AUTHED)
+async def get_exchange(
+    exchange_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> ExchangePublic:
+    exchange = await exchanges.get_visible(session, actor=user, exchange_id=exchange_id)
+    return (await exchanges.to_public(session, [exchange]))[0]
+
+
+async def _decide(
+    exchange_id: uuid.UUID,
+    body: ExchangeDecision | None,
+    session: SessionDep,
+    user: CurrentUser,
+    *,
+    accept: bool,
+) -> ExchangePublic:
+    exchange = await exchanges.decide(
+        session,
+        actor=user,
+        exchange_id=exchange_id,
+        class_id=body.class_id if body else None,
+        accept=accept,
+    )
+    return (await exchanges.to_public(session, [exchange]))[0]
+
+
+@router.post(
+    "/exchanges/{exchange_id}/accept",
+    response_model=ExchangePublic,
+    responses=errors(401, 403, 404, 409, 422),
+)
+async def accept(
+    exchange_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    body: ExchangeDecision | None = None,
+) -> ExchangePublic:
+    """Accept for your class; the exchange turns `active` when every class has accepted."""
+    return await _decide(exchange_id, body, session, user, accept=True)
+
+
+@router.post(
+    "/exchanges/{exchange_id}/decline",
+    response_model=ExchangePublic,
+    responses=errors(401, 403, 404, 409, 422),
+)
+async def decline(
+    exchange_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    body: ExchangeDecision | None = None,
+) -> ExchangePublic:
+    """Decline for your class; the exchange turns `declined` and its classes return to the pool."""
+    return await _decide(exchange_id, body, session, user, accept=False)
