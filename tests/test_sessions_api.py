@@ -356,3 +356,48 @@ async def test_three_countries_skip_a_members_public_holiday(client: AsyncClient
     )
     assert warned.status_code == 201
     assert [w["kind"] for w in warned.json()["warnings"]] == ["holiday"]
+
+
+async def test_who_may_schedule_and_list_filters(
+    client: AsyncClient, api: Api, franco_finnish: dict[str, Any]
+) -> None:
+    exchange = franco_finnish["exchange"]
+    url = f"/api/v1/exchanges/{exchange}/sessions"
+    body = {"title": "Intro", "starts_at": "2027-03-16T10:00:00+01:00", "duration_minutes": 60}
+    outsider_org = await api.organisation(country="DE", city="Köln", timezone="Europe/Berlin")
+    outsider = await api.user("teacher", outsider_org["id"])
+    assert (await client.post(url, json=body, headers=outsider.headers)).status_code == 404
+    learner = await api.user("learner", franco_finnish["fr_org"]["id"])
+    await client.put(
+        f"/api/v1/classes/{franco_finnish['fr']['id']}/learners",
+        json={"learner_ids": [learner.id]},
+        headers=api.admin.headers,
+    )
+    assert (await client.post(url, json=body, headers=learner.headers)).status_code == 403
+    coordinator = franco_finnish["coordinator"]
+    created = await client.post(
+        url,
+        json=body | {"recurrence": {"rrule": "FREQ=WEEKLY;COUNT=4"}},
+        headers=coordinator.headers,
+    )
+    assert created.status_code == 201, created.text
+    ids = [o["id"] for o in created.json()["occurrences"]]
+
+    async def listed(**params: str) -> list[str]:
+        response = await client.get("/api/v1/sessions", params=params, headers=learner.headers)
+        assert response.status_code == 200, response.text
+        return [s["id"] for s in response.json()["items"]]
+
+    assert await listed() == ids
+    assert await listed(class_id=franco_finnish["fi"]["id"]) == ids
+    assert await listed(teacher_id=franco_finnish["t_fr"].id) == ids
+    assert await listed(teacher_id=outsider.id) == []
+    assert await listed(start="2027-03-22T00:00:00Z", end="2027-03-31T00:00:00Z") == ids[1:3]
+    assert await listed(limit="2", offset="2") == ids[2:]
+    outsider_view = await client.get(f"/api/v1/sessions/{ids[0]}", headers=outsider.headers)
+    assert outsider_view.status_code == 404
+    assert (
+        await client.patch(
+            f"/api/v1/sessions/{ids[0]}", json={"duration_minutes": 90}, headers=learner.headers
+        )
+    ).status_code == 403
