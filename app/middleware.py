@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 
@@ -14,6 +15,19 @@ from app.errors import error_body
 from app.logs import request_id_var
 
 log = logging.getLogger("passerelle.access")
+
+# Paths whose segment is itself a secret (a calendar feed, a guardian invite).
+_SECRET_PATHS = (
+    (re.compile(r"^(/calendar/)[^/]+(\.ics)$"), r"\1***\2"),
+    (re.compile(r"^(/api/v1/guardian-invites/)[^/]+(/accept)$"), r"\1***\2"),
+)
+
+
+def loggable_path(path: str) -> str:
+    """The path as it may be logged: no query string is ever passed in, secrets are masked."""
+    for pattern, replacement in _SECRET_PATHS:
+        path = pattern.sub(replacement, path)
+    return path
 
 
 class RequestContextMiddleware:
@@ -52,7 +66,7 @@ class RequestContextMiddleware:
                 "request",
                 extra={
                     "method": scope.get("method", "WS"),
-                    "path": scope["path"],
+                    "path": loggable_path(scope["path"]),
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },

@@ -9,6 +9,7 @@ from httpx import ASGITransport, AsyncClient
 
 from app.factory import create_app
 from app.logs import JsonFormatter
+from app.middleware import loggable_path
 from app.settings import Settings
 
 
@@ -76,3 +77,12 @@ async def test_log_lines_carry_the_request_id(
     formatted = JsonFormatter().format(record)
     assert json.loads(formatted)["request_id"] == response.headers["x-request-id"]
     assert "should-not-be-logged" not in formatted
+
+
+def test_secret_path_segments_are_masked_in_logs() -> None:
+    assert loggable_path("/calendar/s3cr3t-token.ics") == "/calendar/***.ics"
+    assert (
+        loggable_path("/api/v1/guardian-invites/s3cr3t/accept")
+        == "/api/v1/guardian-invites/***/accept"
+    )
+    assert loggable_path("/api/v1/sessions/abc") == "/api/v1/sessions/abc"
