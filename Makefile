@@ -25,7 +25,7 @@ demo: migrate
 	$(BIN)/python -m app.demo
 
 run: demo
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-access-log
+	$(BIN)/python -m app.serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -14,11 +14,12 @@ from app.context import AppContext
 from app.db import create_engine, session_factory, unit_of_work
 from app.logs import configure_logging
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from app.realtime.broker import make_broker
+from app.realtime.broker import Retention, make_broker
 from app.routers.api import include_routers
 from app.security import passwords
 from app.security.tokens import KeyRing
 from app.services.auth import ensure_admin
+from app.services.outbox import start_sender
 from app.settings import Settings, get_settings, resolve_secret
 
 log = logging.getLogger("passerelle")
@@ -34,7 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
-        broker = make_broker(settings.broker_url)
+        broker = make_broker(
+            settings.broker_url,
+            prefix=settings.broker_key_prefix,
+            retention=Retention(settings.ws_history_events, settings.ws_history_seconds),
+        )
         ctx = AppContext(
             settings=settings,
             engine=engine,
@@ -47,6 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         )
         app.state.ctx = ctx
+        outbox = start_sender(
+            ctx.sessions, smtp_url=settings.smtp_url, poll_seconds=settings.outbox_poll_seconds
+        )
         try:
             if settings.admin_email and settings.admin_password:
                 async with unit_of_work(ctx.sessions) as session:
@@ -54,8 +62,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                         session, email=settings.admin_email, password=settings.admin_password
                     ):
                         log.info("bootstrap admin created", extra={"email": settings.admin_email})
+            await ctx.hub.start()
             yield
         finally:
+            if outbox is not None:
+                await outbox.close()
+            await ctx.hub.stop()
             await ctx.matching.close()
             await broker.close()
             await engine.dispose()

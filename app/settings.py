@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     admin_password: str | None = None
     allowed_origins: str = "http://localhost:8000"
     smtp_url: str | None = None
+    outbox_poll_seconds: float = Field(default=5.0, gt=0)  # e-mail outbox (docs/families.md)
 
     jwt_issuer: str = "passerelle"
     jwt_audience: str = "passerelle-api"
@@ -45,6 +46,28 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = Field(default=65536, ge=1024)
 
     matching_time_budget_s: float = Field(default=30.0, gt=0, le=600)
+
+    # Live rooms (docs/realtime.md). Broker keys are prefixed, so deployments can share a Redis.
+    broker_key_prefix: str = Field(default="passerelle:", max_length=64)
+    ws_ticket_seconds: int = Field(default=30, ge=5, le=300)
+    ws_room_opens_minutes_before: int = Field(default=15, ge=0, le=24 * 60)
+    ws_room_grace_minutes: int = Field(default=15, ge=0, le=24 * 60)
+    ws_max_frame_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
+    ws_chat_max_chars: int = Field(default=2000, ge=1, le=4000)
+    ws_rate_per_second: float = Field(default=5.0, gt=0)
+    ws_rate_burst: int = Field(default=20, ge=1)
+    ws_rate_strikes: int = Field(default=20, ge=1)  # refused commands in the window -> 4008
+    ws_rate_strike_window_s: float = Field(default=10.0, gt=0)
+    ws_max_connections_per_user: int = Field(default=3, ge=1)
+    ws_outbound_queue: int = Field(default=256, ge=2)  # frames waiting for one slow client
+    ws_ping_interval_s: float = Field(default=20.0, gt=0)
+    ws_ping_timeout_s: float = Field(default=20.0, gt=0)
+    ws_close_timeout_s: float = Field(default=10.0, gt=0)
+    ws_history_events: int = Field(default=1000, ge=1)
+    ws_history_seconds: int = Field(default=600, ge=1)
+    ws_presence_heartbeat_s: float = Field(default=20.0, gt=0)
+    ws_presence_stale_s: float = Field(default=60.0, gt=0)
+    ws_sweep_interval_s: float = Field(default=5.0, gt=0)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     log_json: bool = True

@@ -45,6 +45,7 @@ PEOPLE = (
 )
 # The resources the matrix walks (every route under these prefixes, for every role).
 RESOURCES = ("/organisations", "/networks", "/users", "/learners", "/classes")
+CHAT = {"purpose": "chat"}
 ERROR_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
 _seq = itertools.count(1)
 
@@ -63,7 +64,7 @@ class Row:
     body: Any = None
     sees: str | None = None  # the keys a list must answer, exactly (space-separated)
     field: str | None = None  # the field a 422 refuses as `field_not_allowed`
-    code: str | None = None  # the error code of a 409
+    code: str | None = None  # the error code of a 409 (or a 403 more specific than `forbidden`)
     keep: str | None = None  # a key for the id of the object a 201 created
 
     def __str__(self) -> str:
@@ -167,6 +168,16 @@ ADMIN_ROWS = [
     Row(ADMIN, "POST", "/networks/{net_c}/members", 201, {"organisation_id": "{org_a}"}),
     Row(ADMIN, "DELETE", "/networks/{net_c}/members/{org_a}", 204),
     Row(ADMIN, "DELETE", "/networks/{net_c}", 204),
+    # Families and data rights.
+    Row(ADMIN, "GET", "/learners/{learner_c}/consents", 200),
+    Row(ADMIN, "POST", "/learners/{learner_c}/consents", 403, CHAT),
+    Row(ADMIN, "DELETE", "/learners/{learner_c}/consents/{purpose}", 403),
+    Row(ADMIN, "POST", "/learners/{learner_c}/guardian-invites", 201, {"email": "f@example.org"}),
+    Row(ADMIN, "GET", "/learners/{learner_c}/guardian-invites", 200),
+    Row(ADMIN, "GET", "/users/{learner_c}/export", 200),
+    Row(ADMIN, "POST", "/users/{admin}/erase", 409, code="cannot_erase_self"),
+    Row(ADMIN, "POST", "/users/{learner2_c}/erase", 200),
+    Row(ADMIN, "POST", "/users/{learner2_c}/erase", 409, code="already_erased"),
 ]
 
 CA, CB, CC = "coordinator_a", "coordinator_b", "coordinator_c"
@@ -365,6 +376,27 @@ COORDINATOR_ROWS = [
     Row(CB, "DELETE", "/networks/{net_ab}/members/{org_b}", 403),
     Row(CA, "DELETE", "/networks/{net_c}/members/{org_c}", 404),
     Row(CA, "DELETE", "/networks/{net_ab}/members/{org_a}", 409, code="coordinator_cannot_leave"),
+    # Families and data rights.
+    Row(CA, "GET", "/learners/{learner_a}/consents", 200),
+    Row(CA, "GET", "/learners/{learner_b}/consents", 404),
+    Row(CB, "GET", "/learners/{learner_a}/consents", 404),
+    Row(CA, "POST", "/learners/{learner_a}/consents", 403, CHAT),
+    Row(CA, "POST", "/learners/{learner_b}/consents", 404, CHAT),
+    Row(CA, "DELETE", "/learners/{learner_a}/consents/{purpose}", 403),
+    Row(CA, "DELETE", "/learners/{learner_b}/consents/{purpose}", 404),
+    Row(CA, "POST", "/learners/{learner_a}/guardian-invites", 201, {"email": "f@example.org"}),
+    Row(CB, "POST", "/learners/{learner_a}/guardian-invites", 404, {"email": "f@example.org"}),
+    Row(CA, "GET", "/learners/{learner_a}/guardian-invites", 200),
+    Row(CA, "GET", "/learners/{learner_b}/guardian-invites", 404),
+    Row(CA, "GET", "/users/{learner_a}/export", 200),
+    Row(CA, "GET", "/users/{guardian_a}/export", 200),
+    Row(CA, "GET", "/users/{learner_b}/export", 404),
+    Row(CA, "GET", "/users/{guardian_b}/export", 404),
+    Row(CA, "POST", "/users/{coordinator_a}/erase", 409, code="cannot_erase_self"),
+    Row(CA, "POST", "/users/{learner_b}/erase", 404),
+    Row(CA, "POST", "/users/{admin}/erase", 404),
+    Row(CA, "POST", "/users/{spare_a}/erase", 200),
+    Row(CA, "POST", "/users/{spare_a}/erase", 409, code="already_erased"),
     # Last: these change who sees what.
     Row(CA, "DELETE", "/networks/{net_ab}/members/{org_b}", 204),
     Row(CA, "GET", "/organisations/{org_b}", 404),
@@ -501,6 +533,20 @@ TEACHER_ROWS = [
     Row(TA, "DELETE", "/networks/{net_ab}", 403),
     Row(TA, "POST", "/networks/{net_ab}/members", 403, {"organisation_id": "{org_c}"}),
     Row(TA, "DELETE", "/networks/{net_ab}/members/{org_b}", 403),
+    # Families and data rights.
+    Row(TA, "GET", "/learners/{learner_a}/consents", 200),
+    Row(TB, "GET", "/learners/{learner_a}/consents", 404),
+    Row(TA, "POST", "/learners/{learner_a}/consents", 403, CHAT),
+    Row(TA, "DELETE", "/learners/{learner_a}/consents/{purpose}", 403),
+    Row(TA, "POST", "/learners/{learner_a}/guardian-invites", 201, {"email": "f@example.org"}),
+    Row(TB, "POST", "/learners/{learner_a}/guardian-invites", 404, {"email": "f@example.org"}),
+    Row(TA, "GET", "/learners/{learner_a}/guardian-invites", 200),
+    Row(TB, "GET", "/learners/{learner_a}/guardian-invites", 404),
+    Row(TA, "GET", "/users/{teacher_a}/export", 200),
+    Row(TA, "GET", "/users/{learner_a}/export", 403),
+    Row(TA, "GET", "/users/{learner_b}/export", 404),
+    Row(TA, "POST", "/users/{learner_a}/erase", 403),
+    Row(TA, "POST", "/users/{learner_b}/erase", 404),
     Row(TA, "DELETE", "/classes/{class_a}", 204),
 ]
 
@@ -580,6 +626,19 @@ LEARNER_ROWS = [
     Row(LA, "DELETE", "/networks/{net_ab}", 404),
     Row(LA, "POST", "/networks/{net_ab}/members", 404, {"organisation_id": "{org_c}"}),
     Row(LA, "DELETE", "/networks/{net_ab}/members/{org_b}", 404),
+    # Families and data rights (the learners are 16: at France's consent age, 15).
+    Row(LA, "GET", "/learners/{learner_a}/consents", 200),
+    Row(LA, "GET", "/learners/{learner2_a}/consents", 404),
+    Row(LA, "POST", "/learners/{learner_a}/consents", 201, CHAT),
+    Row(LB, "POST", "/learners/{learner_a}/consents", 404, CHAT),
+    Row(LA, "DELETE", "/learners/{learner_a}/consents/{purpose}", 200),
+    Row(LA, "DELETE", "/learners/{learner_a}/consents/{purpose}", 409, code="consent_not_given"),
+    Row(LA, "DELETE", "/learners/{learner2_a}/consents/{purpose}", 404),
+    Row(LA, "POST", "/learners/{learner_a}/guardian-invites", 403, {"email": "f@example.org"}),
+    Row(LA, "GET", "/learners/{learner_a}/guardian-invites", 403),
+    Row(LA, "GET", "/users/{learner_a}/export", 200),
+    Row(LA, "GET", "/users/{learner2_a}/export", 404),
+    Row(LA, "POST", "/users/{learner_a}/erase", 403),
 ]
 
 GA, GB = "guardian_a", "guardian_b"
@@ -630,6 +689,19 @@ GUARDIAN_ROWS = [
     Row(GA, "DELETE", "/networks/{net_ab}", 404),
     Row(GA, "POST", "/networks/{net_ab}/members", 404, {"organisation_id": "{org_c}"}),
     Row(GA, "DELETE", "/networks/{net_ab}/members/{org_b}", 404),
+    # Families and data rights: learner_a is 16, at France's consent age (15): they decide.
+    Row(GA, "GET", "/learners/{learner_a}/consents", 200),
+    Row(GA, "GET", "/learners/{learner2_a}/consents", 404),
+    Row(GB, "GET", "/learners/{learner_a}/consents", 404),
+    Row(GA, "POST", "/learners/{learner_a}/consents", 403, CHAT, code="learner_decides"),
+    Row(GA, "DELETE", "/learners/{learner_a}/consents/{purpose}", 403, code="learner_decides"),
+    Row(GA, "POST", "/learners/{learner2_a}/consents", 404, CHAT),
+    Row(GA, "POST", "/learners/{learner_a}/guardian-invites", 403, {"email": "f@example.org"}),
+    Row(GA, "GET", "/learners/{learner_a}/guardian-invites", 403),
+    Row(GA, "GET", "/users/{learner_a}/export", 200),
+    Row(GA, "GET", "/users/{guardian_a}/export", 200),
+    Row(GA, "GET", "/users/{learner2_a}/export", 404),
+    Row(GA, "POST", "/users/{learner_a}/erase", 403),
 ]
 
 TABLES: dict[str, list[Row]] = {
@@ -672,6 +744,7 @@ class World:
 
 async def build_world(api: Api) -> World:
     world = World(api)
+    world.ids["purpose"] = "chat"  # a consent purpose, in paths
     admin = api.admin
     world.keep("admin", admin.id, admin.email)
     world.headers["admin"] = admin.headers
@@ -767,7 +840,7 @@ async def check(world: World, row: Row) -> list[str]:
 def _refusal_problems(world: World, row: Row, response: Response) -> list[str]:
     problems: list[str] = []
     error = response.json()["error"]
-    expected = {409: row.code, 422: "validation_error"}.get(row.status) or ERROR_CODES[row.status]
+    expected = row.code or {422: "validation_error"}.get(row.status) or ERROR_CODES[row.status]
     if error["code"] != expected:
         problems.append(f"{row}: error code {error['code']!r}, not {expected!r}")
     if row.field is not None:
@@ -839,10 +912,14 @@ async def test_each_table_walks_every_route(application: FastAPI) -> None:
         assert not wanted - walked, f"{role} table misses {sorted(wanted - walked)}"
 
 
+# Operations that work without logging in.
+NO_LOGIN = {("POST", "/auth/token"), ("POST", "/guardian-invites/{}/accept")}
+
+
 async def test_unauthenticated_calls_are_refused(application: FastAPI, client: AsyncClient) -> None:
     problems: list[str] = []
     for method, template in sorted(api_routes(application)):
-        if (method, template) == ("POST", "/auth/token"):
+        if (method, template) in NO_LOGIN:
             continue
         path = API + template.replace("{}", str(uuid.uuid4()))
         body = {"refresh_token": "not-a-token"} if template.startswith("/auth/") else {}

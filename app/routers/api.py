@@ -7,10 +7,14 @@ from fastapi import APIRouter, FastAPI
 from app.routers import (
     auth,
     classes,
+    families,
     health,
+    live,
     matching,
     networks,
+    notifications,
     organisations,
+    privacy,
     sessions,
     users,
 )
@@ -27,6 +31,11 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(classes.router)
     api.include_router(matching.router)
     api.include_router(sessions.router)
+    api.include_router(families.router)
+    api.include_router(privacy.router)
+    api.include_router(notifications.router)
+    api.include_router(live.router)
     app.include_router(health.router)
     app.include_router(api)
     app.include_router(sessions.feeds)
+    app.include_router(live.ws)

@@ -28,6 +28,7 @@ from app.models import (
     utcnow,
 )
 from app.schemas.matching import ExchangePublic, PartnerClass
+from app.services import notifications
 from app.services.paging import fetch_page
 
 OPEN_STATUSES = ("proposed", "active")
@@ -221,6 +222,9 @@ async def decide(
         exchange.status = "declined"
     elif all(d == "accepted" for d in decisions):
         exchange.status = "active"
+        await notifications.exchange_event(
+            session, event="exchange.accepted", exchange_id=exchange.id, actor=actor
+        )
     exchange.updated_at = now
     await session.flush()
     return exchange

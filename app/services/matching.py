@@ -34,7 +34,7 @@ from app.models import (
     utcnow,
 )
 from app.schemas.matching import MatchingRunCreate, MatchingRunPublic, Proposal, Unmatched
-from app.services import exchanges, networks
+from app.services import exchanges, networks, notifications
 from app.services.matching_worker import MatchingInstance, MatchingOutcome, run_matching
 
 log = logging.getLogger(__name__)
@@ -320,6 +320,9 @@ async def _store(session: AsyncSession, run_id: uuid.UUID, outcome: MatchingOutc
                 ExchangeClass(exchange_id=exchange.id, class_id=uuid.UUID(c))
                 for c in proposal.class_ids
             ]
+        )
+        await notifications.exchange_event(
+            session, event="exchange.proposed", exchange_id=exchange.id, actor=None
         )
     run.status = "done"
     run.finished_at = now

@@ -29,7 +29,7 @@ from app.models import (
     utcnow,
 )
 from app.schemas.session import Notice, SessionCreate, SessionUpdate
-from app.services import exchanges
+from app.services import exchanges, notifications
 from app.services.paging import fetch_page
 from app.services.session_calendars import member_calendars, member_classes
 
@@ -168,6 +168,7 @@ async def create(
     ]
     session.add_all(created)
     await session.flush()
+    await notifications.session_event(session, event="session.scheduled", rows=created, actor=actor)
     return created, warnings
 
 
@@ -286,6 +287,9 @@ async def reschedule(
         target.sequence += 1
         target.updated_at = stamp
     await session.flush()
+    await notifications.session_event(
+        session, event="session.rescheduled", rows=targets, actor=actor
+    )
     return targets, warnings
 
 
@@ -298,4 +302,7 @@ async def cancel(
     target.sequence += 1
     target.updated_at = utcnow()
     await session.flush()
+    await notifications.session_event(
+        session, event="session.cancelled", rows=[target], actor=actor, reason=reason
+    )
     return target

@@ -16,6 +16,7 @@ from app.models import GuardianLink, Organisation, RefreshToken, User, utcnow
 from app.schemas.user import UserCreate, UserUpdate
 from app.security.passwords import hash_password
 from app.services.access import users_visible_to
+from app.services.audit import audit
 from app.services.paging import fetch_page
 
 MAX_GUARDIANS_PER_LEARNER = 2
@@ -170,6 +171,15 @@ async def update(
         )
     if "email" in changes:
         changes["email"] = normalise_email(changes["email"])
+    if changes.get("role") not in (None, target.role):
+        await audit(
+            session,
+            actor,
+            "user.role_changed",
+            "user",
+            target.id,
+            {"from": target.role, "to": changes["role"]},
+        )
     for name, value in changes.items():
         if value is None and name in ("email", "display_name", "role", "is_active"):
             raise InvalidInput(f"body.{name}", "may not be null")
@@ -238,6 +248,9 @@ async def link_guardian(
         )
     session.add(GuardianLink(guardian_id=guardian.id, learner_id=learner.id))
     await session.flush()
+    await audit(
+        session, actor, "guardian.linked", "user", learner.id, {"guardian_id": str(guardian.id)}
+    )
     return [*current, guardian]
 
 
@@ -250,3 +263,6 @@ async def unlink_guardian(
         raise not_found("Guardian link")
     await session.delete(link)
     await session.flush()
+    await audit(
+        session, actor, "guardian.unlinked", "user", learner.id, {"guardian_id": str(guardian_id)}
+    )

@@ -1,0 +1,232 @@
+"""Notification texts: which language a recipient reads, and each event's message in it.
+
+Pure: the caller gives the recipient's country and the event's facts (times already in the
+recipient's zone). A language without a translation falls back to English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+from typing import Final, Literal
+
+Event = Literal[
+    "session.scheduled",
+    "session.rescheduled",
+    "session.cancelled",
+    "exchange.proposed",
+    "exchange.accepted",
+]
+EVENTS: Final[tuple[Event, ...]] = (
+    "session.scheduled",
+    "session.rescheduled",
+    "session.cancelled",
+    "exchange.proposed",
+    "exchange.accepted",
+)
+LANGUAGES: Final = ("en", "fr", "it", "de", "es", "fi")
+DEFAULT_LANGUAGE: Final = "en"
+
+# The language people of a country read, where a translation exists.
+COUNTRY_LANGUAGE: Final = MappingProxyType(
+    {
+        "FR": "fr",
+        "BE": "fr",
+        "LU": "fr",
+        "MC": "fr",
+        "IT": "it",
+        "SM": "it",
+        "VA": "it",
+        "DE": "de",
+        "AT": "de",
+        "LI": "de",
+        "CH": "de",
+        "ES": "es",
+        "AD": "es",
+        "FI": "fi",
+    }
+)
+
+
+def language_for(country: str | None) -> str:
+    if country is None:
+        return DEFAULT_LANGUAGE
+    return COUNTRY_LANGUAGE.get(country.upper(), DEFAULT_LANGUAGE)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a message says. `starts_at` is already in the recipient's zone, named `zone`."""
+
+    title: str = ""
+    starts_at: datetime | None = None
+    zone: str = ""
+    count: int = 1
+    reason: str = ""
+    partners: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    language: str
+    subject: str
+    body: str
+
+
+_T = dict[str, tuple[str, str]]  # language -> (subject, body)
+
+TEMPLATES: Final[dict[Event, _T]] = {
+    "session.scheduled": {
+        "en": (
+            "New session: {title}",
+            'A virtual exchange session "{title}" is scheduled for {when}{series}.',
+        ),
+        "fr": (
+            "Nouvelle séance : {title}",
+            "Une séance d'échange virtuel « {title} » est prévue le {when}{series}.",
+        ),
+        "it": (
+            "Nuova sessione: {title}",
+            'Una sessione di scambio virtuale "{title}" è prevista il {when}{series}.',
+        ),
+        "de": (
+            "Neue Sitzung: {title}",
+            "Eine Sitzung des virtuellen Austauschs „{title}“ ist für {when} geplant{series}.",
+        ),
+        "es": (
+            "Nueva sesión: {title}",
+            "Se ha programado una sesión de intercambio virtual «{title}» para el {when}{series}.",
+        ),
+        "fi": (
+            "Uusi tapaaminen: {title}",
+            'Virtuaalivaihdon tapaaminen "{title}" on sovittu ajalle {when}{series}.',
+        ),
+    },
+    "session.rescheduled": {
+        "en": ("Session moved: {title}", 'The session "{title}" now takes place on {when}.'),
+        "fr": ("Séance déplacée : {title}", "La séance « {title} » a maintenant lieu le {when}."),
+        "it": ("Sessione spostata: {title}", 'La sessione "{title}" si terrà ora il {when}.'),
+        "de": (
+            "Sitzung verschoben: {title}",
+            "Die Sitzung „{title}“ findet jetzt am {when} statt.",
+        ),
+        "es": ("Sesión cambiada: {title}", "La sesión «{title}» tendrá lugar ahora el {when}."),
+        "fi": ("Tapaaminen siirretty: {title}", 'Tapaaminen "{title}" pidetään nyt {when}.'),
+    },
+    "session.cancelled": {
+        "en": (
+            "Session cancelled: {title}",
+            'The session "{title}" on {when} is cancelled. Reason: {reason}',
+        ),
+        "fr": (
+            "Séance annulée : {title}",
+            "La séance « {title} » du {when} est annulée. Motif : {reason}",
+        ),
+        "it": (
+            "Sessione annullata: {title}",
+            'La sessione "{title}" del {when} è annullata. Motivo: {reason}',
+        ),
+        "de": (
+            "Sitzung abgesagt: {title}",
+            "Die Sitzung „{title}“ am {when} ist abgesagt. Grund: {reason}",
+        ),
+        "es": (
+            "Sesión cancelada: {title}",
+            "La sesión «{title}» del {when} se ha cancelado. Motivo: {reason}",
+        ),
+        "fi": (
+            "Tapaaminen peruttu: {title}",
+            'Tapaaminen "{title}" ({when}) on peruttu. Syy: {reason}',
+        ),
+    },
+    "exchange.proposed": {
+        "en": (
+            "New partner classes proposed",
+            "Your class was matched with {partners}. Please accept or decline the exchange.",
+        ),
+        "fr": (
+            "Nouvelles classes partenaires proposées",
+            "Votre classe a été associée à {partners}. Merci d'accepter ou de refuser l'échange.",
+        ),
+        "it": (
+            "Nuove classi partner proposte",
+            "La vostra classe è stata abbinata a {partners}. Accettate o rifiutate lo scambio.",
+        ),
+        "de": (
+            "Neue Partnerklassen vorgeschlagen",
+            "Ihre Klasse wurde mit {partners} zusammengebracht. Bitte nehmen Sie den "
+            "Austausch an oder lehnen Sie ihn ab.",
+        ),
+        "es": (
+            "Nuevas clases asociadas propuestas",
+            "Su clase ha sido emparejada con {partners}. Acepte o rechace el intercambio.",
+        ),
+        "fi": (
+            "Uusia kumppaniluokkia ehdotettu",
+            "Luokkasi yhdistettiin: {partners}. Hyväksy tai hylkää vaihto.",
+        ),
+    },
+    "exchange.accepted": {
+        "en": (
+            "Exchange confirmed",
+            "Every class accepted the exchange with {partners}. You can now schedule sessions.",
+        ),
+        "fr": (
+            "Échange confirmé",
+            "Toutes les classes ont accepté l'échange avec {partners}. Vous pouvez planifier "
+            "les séances.",
+        ),
+        "it": (
+            "Scambio confermato",
+            "Tutte le classi hanno accettato lo scambio con {partners}. Ora potete "
+            "programmare le sessioni.",
+        ),
+        "de": (
+            "Austausch bestätigt",
+            "Alle Klassen haben den Austausch mit {partners} angenommen. Sie können jetzt "
+            "Sitzungen planen.",
+        ),
+        "es": (
+            "Intercambio confirmado",
+            "Todas las clases aceptaron el intercambio con {partners}. Ya puede programar "
+            "las sesiones.",
+        ),
+        "fi": (
+            "Vaihto vahvistettu",
+            "Kaikki luokat hyväksyivät vaihdon: {partners}. Voit nyt sopia tapaamiset.",
+        ),
+    },
+}
+
+_SERIES: Final = {
+    "en": " (first of {count})",
+    "fr": " (première de {count})",
+    "it": " (la prima di {count})",
+    "de": " (die erste von {count})",
+    "es": " (la primera de {count})",
+    "fi": " (ensimmäinen {count}:stä)",
+}
+
+
+def _when(facts: Facts) -> str:
+    if facts.starts_at is None:
+        return ""
+    return f"{facts.starts_at:%Y-%m-%d %H:%M} ({facts.zone})"
+
+
+def render(event: Event, language: str, facts: Facts) -> Message:
+    """The message for `event` in `language` (English when there is no translation)."""
+    texts = TEMPLATES[event]
+    if language not in texts:
+        language = DEFAULT_LANGUAGE
+    subject, body = texts[language]
+    series = _SERIES[language].format(count=facts.count) if facts.count > 1 else ""
+    values = {
+        "title": facts.title,
+        "when": _when(facts),
+        "series": series,
+        "reason": facts.reason,
+        "partners": facts.partners,
+    }
+    return Message(language, subject.format(**values), body.format(**values))

@@ -1,0 +1,388 @@
+"""The hub: this process's live rooms and connections (docs/realtime.md).
+
+- `serve` runs one WebSocket from ticket to goodbye: redeem the ticket, join (a presence
+  interval, maybe `presence.joined`), send the `welcome` (and the missed events on resume), then
+  read commands and write queued events until the connection ends, and leave.
+- `emit` is the one way a room event comes to exist: under the room's lock, in one short unit
+  of work, the change is stored with the event and its `seq`; only after the commit is the event
+  appended to the broker, which fans it out to every process's room.
+- A sweeper refreshes this process's presence heartbeats, closes the presence of processes that
+  went silent, and ends rooms whose scheduled end plus grace has passed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.websockets import WebSocket
+
+from app.db import unit_of_work
+from app.domain.live_window import RoomWindow
+from app.models import utcnow
+from app.realtime import protocol
+from app.realtime.broker import Broker, RoomEvent
+from app.realtime.commands import handle_frame
+from app.realtime.connection import Connection
+from app.realtime.limits import StrikeWindow, TokenBucket
+from app.realtime.protocol import CloseCode, RoomRefused
+from app.realtime.redaction import install_ticket_redaction
+from app.realtime.room import Room
+from app.security.tokens import KeyRing
+from app.services import live_rooms, live_tickets
+from app.services.live_rooms import Presence
+from app.services.live_tickets import RoomMember
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Build = Callable[[AsyncSession], Awaitable[Sequence[protocol.RoomEventModel]]]
+
+
+@dataclass
+class Emitted:
+    seqs: list[int] = field(default_factory=list)
+    duplicate_of: int | None = None
+
+
+class Hub:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        broker: Broker,
+        keys: KeyRing,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.broker = broker
+        self.keys = keys
+        self.process_id = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self.window = RoomWindow(
+            opens_before=timedelta(minutes=settings.ws_room_opens_minutes_before),
+            grace=timedelta(minutes=settings.ws_room_grace_minutes),
+        )
+        self.rooms: dict[uuid.UUID, Room] = {}
+        self._rooms_lock = asyncio.Lock()
+        self._sweeper: asyncio.Task[None] | None = None
+        self._serving: set[Connection] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._stopping = False
+
+    def presence(self) -> Presence:
+        return Presence(utcnow(), timedelta(seconds=self.settings.ws_presence_stale_s))
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        install_ticket_redaction()
+        self._sweeper = asyncio.create_task(self._sweep_forever(), name="live-sweeper")
+
+    async def stop(self) -> None:
+        """Close every connection (1012: restarting, resume elsewhere) and the rooms."""
+        self._stopping = True
+        for connection in list(self._serving):
+            connection.abort(CloseCode.RESTARTING, "server restarting: resume")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), self.settings.ws_close_timeout_s)
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
+        async with self._rooms_lock:
+            for room in list(self.rooms.values()):
+                await room.close()
+            self.rooms.clear()
+
+    async def _acquire(self, session_id: uuid.UUID) -> Room:
+        async with self._rooms_lock:
+            room = self.rooms.get(session_id)
+            if room is None:
+                room = Room(session_id, self.broker)
+                await room.open()
+                self.rooms[session_id] = room
+            return room
+
+    async def _release(self, room: Room) -> None:
+        async with self._rooms_lock:
+            if not room.connections and self.rooms.get(room.session_id) is room:
+                del self.rooms[room.session_id]
+                await room.close()
+
+    # --- one connection ------------------------------------------------------------------
+
+    async def serve(
+        self,
+        websocket: WebSocket,
+        session_id: uuid.UUID,
+        *,
+        ticket: str | None,
+        last_seq: int | None,
+        epoch: str | None,
+    ) -> None:
+        """Run one accepted WebSocket until it ends; refusals close it with their code."""
+        if self._stopping:
+            await websocket.close(CloseCode.RESTARTING, "server restarting")
+            return
+        try:
+            async with unit_of_work(self.sessions) as db:
+                user_id = await live_tickets.redeem_ticket(
+                    db, keys=self.keys, ticket=ticket, session_id=session_id
+                )
+        except RoomRefused as refused:
+            await websocket.close(refused.code, refused.reason)
+            return
+        except Exception:
+            log.exception("redeeming a live ticket failed", extra={"session_id": str(session_id)})
+            await websocket.close(CloseCode.SERVER_ERROR, "server error")
+            return
+        settings = self.settings
+        loop = asyncio.get_running_loop()
+        connection = Connection(
+            websocket,
+            queue_limit=settings.ws_outbound_queue,
+            close_timeout=settings.ws_close_timeout_s,
+            bucket=TokenBucket(
+                rate=settings.ws_rate_per_second, burst=settings.ws_rate_burst, now=loop.time()
+            ),
+            strikes=StrikeWindow(
+                limit=settings.ws_rate_strikes, window_s=settings.ws_rate_strike_window_s
+            ),
+        )
+        self._serving.add(connection)
+        self._idle.clear()
+        room: Room | None = None
+        try:
+            room = await self._acquire(session_id)
+            room.add(connection)  # from now on, room events queue up for this connection
+            try:
+                member = await self._join(room, connection, user_id)
+            except RoomRefused as refused:
+                await websocket.close(refused.code, refused.reason)
+                return
+            await self._live(room, connection, member, last_seq, epoch)
+        except Exception:  # the database or the broker failed: say so, the client resumes
+            log.exception("live connection failed", extra={"session_id": str(session_id)})
+            with contextlib.suppress(Exception):
+                await websocket.close(CloseCode.SERVER_ERROR, "server error")
+        finally:
+            if room is not None:
+                room.remove(connection)
+                await self._release(room)
+            self._serving.discard(connection)
+            if not self._serving:
+                self._idle.set()
+
+    async def _live(
+        self,
+        room: Room,
+        connection: Connection,
+        member: RoomMember,
+        last_seq: int | None,
+        epoch: str | None,
+    ) -> None:
+        """Welcome, then run the connection. It leaves the room as soon as it is over for the
+        room (closing, or gone), not after its closing handshake, which a client that stopped
+        reading could hold up until the close timeout."""
+        runner: asyncio.Task[None] | None = None
+        try:
+            preamble = await self._welcome(room, connection, member, last_seq, epoch)
+
+            async def on_frame(conn: Connection, text: str | None, data: bytes | None) -> None:
+                await handle_frame(self, room, conn, text, data)
+
+            runner = asyncio.create_task(connection.run(preamble, on_frame))
+            try:
+                await connection.until_over(runner)
+            except asyncio.CancelledError:
+                runner.cancel()
+                await asyncio.gather(runner, return_exceptions=True)
+                raise
+        finally:
+            room.remove(connection)
+            await self._leave(room, connection, member)
+        try:
+            await runner
+        except asyncio.CancelledError:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+            raise
+
+    async def _join(self, room: Room, connection: Connection, user_id: uuid.UUID) -> RoomMember:
+        joined: list[RoomMember] = []
+
+        async def build(db: AsyncSession) -> list[protocol.RoomEventModel]:
+            member, first = await live_rooms.join(
+                db,
+                session_id=room.session_id,
+                user_id=user_id,
+                connection_id=connection.id,
+                process_id=self.process_id,
+                presence=self.presence(),
+                window=self.window,
+                max_connections=self.settings.ws_max_connections_per_user,
+            )
+            joined.append(member)
+            return [protocol.PresenceJoined(member=member.public())] if first else []
+
+        await self.emit(room.session_id, build)
+        connection.member = joined[0]
+        return joined[0]
+
+    async def _welcome(
+        self,
+        room: Room,
+        connection: Connection,
+        member: RoomMember,
+        last_seq: int | None,
+        epoch: str | None,
+    ) -> list[str]:
+        resuming = last_seq is not None and epoch is not None
+        recovery = await self.broker.recover(
+            room.key, epoch=epoch if resuming else None, after=last_seq if resuming else None
+        )
+        async with unit_of_work(self.sessions) as db:
+            presence, state = await live_rooms.snapshot(
+                db, session_id=room.session_id, presence=self.presence()
+            )
+        replay = recovery.events if resuming and recovery.events is not None else []
+        connection.after = recovery.seq
+        welcome = protocol.Welcome(
+            room=room.session_id,
+            epoch=recovery.epoch,
+            seq=recovery.seq,
+            you=member.public(),
+            presence=presence,
+            state=state,
+            recovered=resuming and recovery.events is not None,
+            missed=len(replay),
+        )
+        return [protocol.encode(welcome), *(event.data.decode() for event in replay)]
+
+    async def _leave(self, room: Room, connection: Connection, member: RoomMember) -> None:
+        async def build(db: AsyncSession) -> list[protocol.RoomEventModel]:
+            last = await live_rooms.leave(db, connection_id=connection.id, presence=self.presence())
+            return [protocol.PresenceLeft(member=member.public())] if last else []
+
+        try:
+            await self.emit(room.session_id, build)
+        except Exception:  # the sweeper closes the interval later if this fails
+            log.exception("leaving a live room failed", extra={"session_id": room.key})
+
+    # --- room events ---------------------------------------------------------------------
+
+    async def emit(
+        self,
+        session_id: uuid.UUID,
+        build: Build,
+        *,
+        actor_id: uuid.UUID | None = None,
+        command_id: str | None = None,
+        on_commit: Callable[[Emitted], None] | None = None,
+    ) -> Emitted:
+        """Store `build`'s change and events (numbered), commit, then broadcast. A command id
+        already applied for this actor is not applied again: `duplicate_of` is its `seq`.
+        `on_commit` runs between the commit and the broadcast (the sender's `ack` goes first)."""
+        key = str(session_id)
+        async with self.broker.room_lock(key):
+            taken: list[tuple[str, int]] = []
+            outgoing: list[RoomEvent] = []
+            try:
+                async with unit_of_work(self.sessions) as db:
+                    if command_id is not None and actor_id is not None:
+                        prior = await live_rooms.applied_command(
+                            db, session_id=session_id, actor_id=actor_id, command_id=command_id
+                        )
+                        if prior is not None:
+                            return Emitted(duplicate_of=prior)
+                    for index, event in enumerate(await build(db)):
+                        epoch, seq = await self.broker.next_seq(key)
+                        taken.append((epoch, seq))
+                        event.seq = seq
+                        live_rooms.record(
+                            db,
+                            session_id=session_id,
+                            epoch=epoch,
+                            seq=seq,
+                            event=event,
+                            actor_id=actor_id,
+                            command_id=command_id if index == 0 else None,
+                        )
+                        outgoing.append(RoomEvent(epoch, seq, protocol.encode(event).encode()))
+            except BaseException:
+                for epoch, seq in reversed(taken):  # the room's sequence stays contiguous
+                    with contextlib.suppress(Exception):
+                        await self.broker.undo_seq(key, epoch, seq)
+                raise
+            emitted = Emitted(seqs=[e.seq for e in outgoing])
+            if on_commit is not None:
+                on_commit(emitted)
+            for stored in outgoing:
+                await self.broker.append(key, stored)
+        return emitted
+
+    async def end_room(self, session_id: uuid.UUID, *, reason: str, by: uuid.UUID | None) -> bool:
+        """End a session's room (teacher or schedule): stored, broadcast, then forgotten."""
+
+        async def build(db: AsyncSession) -> list[protocol.RoomEventModel]:
+            ended = await live_rooms.end_session(
+                db, session_id=session_id, now=utcnow(), reason=reason, by=by
+            )
+            return [] if ended is None else [ended]
+
+        emitted = await self.emit(session_id, build)
+        if emitted.seqs:
+            await self.forget_room(session_id)
+        return bool(emitted.seqs)
+
+    async def forget_room(self, session_id: uuid.UUID) -> None:
+        """After `session.ended` is out: the broker's position and history are not needed."""
+        with contextlib.suppress(Exception):
+            await self.broker.drop_room(str(session_id))
+
+    # --- sweeper -------------------------------------------------------------------------
+
+    async def _sweep_forever(self) -> None:
+        settings = self.settings
+        loop = asyncio.get_running_loop()
+        next_heartbeat = loop.time()
+        while True:
+            await asyncio.sleep(settings.ws_sweep_interval_s)
+            try:
+                if self._serving and loop.time() >= next_heartbeat:
+                    async with unit_of_work(self.sessions) as db:
+                        await live_rooms.heartbeat(db, process_id=self.process_id, now=utcnow())
+                        await live_rooms.forget_used_tickets(db, now=utcnow())
+                    next_heartbeat = loop.time() + settings.ws_presence_heartbeat_s
+                await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("live room sweep failed")
+
+    async def sweep(self) -> None:
+        """Close silent processes' presence; end rooms past their end plus grace."""
+        async with unit_of_work(self.sessions) as db:
+            stale = await live_rooms.rooms_with_stale_presence(db, presence=self.presence())
+            due = await live_rooms.sessions_due_to_end(db, now=utcnow(), grace=self.window.grace)
+        for session_id in stale:
+
+            async def build(
+                db: AsyncSession, sid: uuid.UUID = session_id
+            ) -> list[protocol.RoomEventModel]:
+                gone = await live_rooms.close_stale(db, session_id=sid, presence=self.presence())
+                return [protocol.PresenceLeft(member=m.public()) for m in gone]
+
+            await self.emit(session_id, build)
+        for session_id in due:
+            if await self.end_room(session_id, reason="scheduled_end", by=None):
+                log.info("live room ended on schedule", extra={"session_id": str(session_id)})

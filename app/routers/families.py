@@ -1,0 +1,280 @@
+"""Families: consents, guardian invitations and the guardian's family view."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from app.deps import ContextDep, CurrentUser, SessionDep, get_current_user, oauth2_scheme
+from app.models import GuardianInvite, Organisation, User, utcnow
+from app.routers.responses import AUTHED, ErrorResponse, errors
+from app.schemas.common import TimeZoneName
+from app.schemas.family import (
+    ConsentGive,
+    ConsentOverview,
+    ConsentPublic,
+    FamilyLearner,
+    FamilySession,
+    FamilyView,
+    InviteAccept,
+    InviteAccepted,
+    InviteCreate,
+    InviteCreated,
+    InvitePublic,
+    Link,
+    PartnerSchool,
+)
+from app.services import consents, family, guardian_invites
+from app.services.consents import ConsentState
+
+router = APIRouter(tags=["families"])
+API = "/api/v1"
+
+
+def consent_public(learner_id: uuid.UUID, state: ConsentState) -> ConsentPublic:
+    row = state.record
+    links: dict[str, Link] = {}
+    base = f"{API}/learners/{learner_id}/consents"
+    if state.may_give and not (state.effective and row is not None and row.status == "given"):
+        links["give"] = Link(method="POST", href=base, body={"purpose": state.purpose})
+    if state.may_withdraw and state.effective:
+        links["withdraw"] = Link(method="DELETE", href=f"{base}/{state.purpose}")
+    return ConsentPublic(
+        purpose=state.purpose,
+        status="none" if row is None else ("given" if row.status == "given" else "withdrawn"),
+        effective=state.effective,
+        given_by_role=(
+            "guardian"
+            if row is not None and row.given_by_role == "guardian"
+            else ("learner" if row is not None and row.given_by_role == "learner" else None)
+        ),
+        given_at=row.given_at if row else None,
+        withdrawn_at=row.withdrawn_at if row else None,
+        legal_basis=row.legal_basis if row else None,
+        notice_version=row.notice_version if row else None,
+        may_give=state.may_give,
+        may_withdraw=state.may_withdraw,
+        links=links,
+    )
+
+
+@router.get("/learners/{learner_id}/consents", response_model=ConsentOverview, responses=AUTHED)
+async def list_consents(
+    learner_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> ConsentOverview:
+    """Every purpose's consent state for the learner, and whether a guardian must consent
+    today. For the learner, their guardians, their school's staff and admins."""
+    facts, states = await consents.overview(
+        session, actor=user, learner_id=learner_id, now=utcnow()
+    )
+    return ConsentOverview(
+        learner_id=facts.learner.id,
+        country=facts.country,
+        consent_age=facts.consent_age,
+        today=facts.today,
+        guardian_required=facts.required,
+        items=[consent_public(facts.learner.id, s) for s in states],
+    )
+
+
+@router.post(
+    "/learners/{learner_id}/consents",
+    status_code=201,
+    response_model=ConsentPublic,
+    responses={
+        **errors(401, 403, 404, 422),
+        200: {"description": "The consent already stood; nothing new recorded"},
+    },
+)
+async def give_consent(
+    learner_id: uuid.UUID,
+    body: ConsentGive,
+    response: Response,
+    session: SessionDep,
+    user: CurrentUser,
+) -> ConsentPublic:
+    """Give consent for a purpose: the learner from their country's digital-consent age on, a
+    linked guardian below it (403 `guardian_consent_required` / `learner_decides` otherwise)."""
+    facts, state, created = await consents.give(
+        session, actor=user, learner_id=learner_id, purpose=body.purpose, now=utcnow()
+    )
+    if not created:
+        response.status_code = 200
+    return consent_public(facts.learner.id, state)
+
+
+@router.delete(
+    "/learners/{learner_id}/consents/{purpose}",
+    response_model=ConsentPublic,
+    responses=errors(401, 403, 404, 409, 422),
+)
+async def withdraw_consent(
+    learner_id: uuid.UUID,
+    purpose: Annotated[str, Path(max_length=40)],
+    session: SessionDep,
+    user: CurrentUser,
+) -> ConsentPublic:
+    """Withdraw a consent; the purpose stops from the next request on. The learner may always
+    withdraw, a guardian while the learner is below the age. 409 `consent_not_given` when
+    nothing stands."""
+    facts, state = await consents.withdraw(
+        session, actor=user, learner_id=learner_id, purpose=purpose, now=utcnow()
+    )
+    return consent_public(facts.learner.id, state)
+
+
+async def optional_user(
+    ctx: ContextDep, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User | None:
+    """The caller when a bearer token is sent (and it must then be valid), else None."""
+    if not token:
+        return None
+    return await get_current_user(ctx, session, token)
+
+
+def invite_public(invite: GuardianInvite) -> InvitePublic:
+    return InvitePublic(
+        id=invite.id,
+        learner_id=invite.learner_id,
+        email=invite.email,
+        status=guardian_invites.invite_status(invite, utcnow()),
+        created_at=invite.created_at,
+        expires_at=invite.expires_at,
+        accepted_at=invite.accepted_at,
+        revoked_at=invite.revoked_at,
+    )
+
+
+@router.post(
+    "/learners/{learner_id}/guardian-invites",
+    status_code=201,
+    response_model=InviteCreated,
+    responses=errors(401, 403, 404, 409, 422),
+)
+async def invite_guardian(
+    learner_id: uuid.UUID,
+    body: InviteCreate,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+) -> InviteCreated:
+    """Invite a guardian by e-mail (the learner's school staff, admins). The token is shown
+    only here; pass `invite_url` to the family. It works once, for 7 days; inviting the same
+    address again revokes the previous link. 409 `too_many_guardians` (two at most),
+    `already_linked`, `email_taken` (the address is a non-guardian account)."""
+    invite, token = await guardian_invites.create(
+        session, actor=user, learner_id=learner_id, email=str(body.email), now=utcnow()
+    )
+    return InviteCreated(
+        id=invite.id,
+        learner_id=invite.learner_id,
+        invite_url=str(request.url_for("accept_guardian_invite", token=token)),
+        token=token,
+        expires_at=invite.expires_at,
+    )
+
+
+@router.get(
+    "/learners/{learner_id}/guardian-invites",
+    response_model=list[InvitePublic],
+    responses=AUTHED,
+)
+async def list_invites(
+    learner_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> list[InvitePublic]:
+    rows = await guardian_invites.list_for_learner(session, actor=user, learner_id=learner_id)
+    return [invite_public(r) for r in rows]
+
+
+@router.delete(
+    "/guardian-invites/{invite_id}", status_code=204, responses=errors(401, 403, 404, 409, 422)
+)
+async def revoke_invite(invite_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
+    """Revoke an open invitation (idempotent); 409 `invite_used` once accepted."""
+    await guardian_invites.revoke(session, actor=user, invite_id=invite_id, now=utcnow())
+    return Response(status_code=204)
+
+
+@router.post(
+    "/guardian-invites/{token}/accept",
+    name="accept_guardian_invite",
+    status_code=201,
+    response_model=InviteAccepted,
+    responses={
+        **errors(401, 403, 404, 409, 422),
+        200: {"description": "An existing guardian account was linked"},
+        410: {"model": ErrorResponse, "description": "`invite_expired` or `invite_revoked`"},
+    },
+)
+async def accept_invite(
+    token: Annotated[str, Path(max_length=100)],
+    body: InviteAccept,
+    response: Response,
+    session: SessionDep,
+    caller: Annotated[User | None, Depends(optional_user)],
+) -> InviteAccepted:
+    """Accept an invitation (no login needed): creates the guardian's account from
+    `display_name` and `password` and links it to the learner (201). When a guardian account
+    with the invited address exists, log in as it and send no fields: it is linked (200).
+    Used: 409 `invite_used`; expired or revoked: 410."""
+    guardian, learner, created = await guardian_invites.accept(
+        session,
+        token=token,
+        caller=caller,
+        display_name=body.display_name,
+        password=body.password,
+        now=utcnow(),
+    )
+    if not created:
+        response.status_code = 200
+    return InviteAccepted(guardian_id=guardian.id, learner_id=learner.id, account_created=created)
+
+
+def _school(org: Organisation) -> PartnerSchool:
+    return PartnerSchool(organisation_id=org.id, name=org.name, country=org.country)
+
+
+@router.get("/family", response_model=FamilyView, responses=errors(401, 403, 422))
+async def family_view(
+    session: SessionDep,
+    user: CurrentUser,
+    timezone: Annotated[
+        TimeZoneName | None,
+        Query(description="IANA zone for `local_*` times (default: each learner's school's)"),
+    ] = None,
+) -> FamilyView:
+    """For a guardian: each linked learner's upcoming sessions (with local times), partner
+    schools (name and country) and consents, with the links to give or withdraw them."""
+    entries = await family.view(session, actor=user, timezone=timezone, now=utcnow())
+    items = []
+    for entry in entries:
+        zone = ZoneInfo(entry.zone)
+        items.append(
+            FamilyLearner(
+                learner_id=entry.learner.id,
+                display_name=entry.learner.display_name,
+                school=_school(entry.school) if entry.school else None,
+                timezone=entry.zone,
+                guardian_required=entry.facts.required,
+                consent_age=entry.facts.consent_age,
+                upcoming_sessions=[
+                    FamilySession(
+                        id=s.id,
+                        title=s.title,
+                        status=s.status,
+                        starts_at=s.starts_at,
+                        ends_at=s.ends_at,
+                        local_starts_at=s.starts_at.astimezone(zone),
+                        local_ends_at=s.ends_at.astimezone(zone),
+                        partner_schools=[_school(o) for o in orgs],
+                    )
+                    for s, orgs in entry.sessions
+                ],
+                partner_schools=[_school(o) for o in entry.partners],
+                consents=[consent_public(entry.learner.id, c) for c in entry.consents],
+            )
+        )
+    return FamilyView(items=items)

@@ -1,0 +1,109 @@
+"""Live rooms: tickets (HTTP), the room itself (WebSocket), and its AsyncAPI description.
+
+The WebSocket handshake checks, in this order: the `Origin` (browsers send one; it must be in
+`PASSERELLE_ALLOWED_ORIGINS`, else 1008), the ticket (4001), then the session and the member
+(4004, 4003, 4008). Refusals accept the socket and close it at once with the code, so clients
+can tell them apart (a refused handshake would only show an HTTP 403).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Request, WebSocket
+from fastapi.responses import JSONResponse
+
+from app.context import AppContext
+from app.deps import ContextDep, CurrentUser, SessionDep
+from app.models import utcnow
+from app.realtime.asyncapi import build_document
+from app.realtime.protocol import CloseCode
+from app.routers.responses import errors
+from app.schemas.live import TicketPublic
+from app.services import live_tickets
+
+router = APIRouter(tags=["live"])  # under /api/v1
+ws = APIRouter(tags=["live"])  # at the root
+MAX_EPOCH_LENGTH = 32
+
+
+@router.post(
+    "/sessions/{session_id}/tickets",
+    status_code=201,
+    response_model=TicketPublic,
+    responses=errors(401, 403, 404, 409, 422),
+)
+async def create_ticket(
+    session_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, ctx: ContextDep
+) -> TicketPublic:
+    """A single-use ticket for this session's live room, valid for a few seconds (30 by
+    default), for its members: the teachers and learners of its classes, and the coordinators
+    of its schools as observers. 409 when the room is not open (cancelled, ended, too early)."""
+    issued = await live_tickets.issue_ticket(
+        session,
+        actor=user,
+        session_id=session_id,
+        keys=ctx.keys,
+        now=utcnow(),
+        window=ctx.hub.window,
+        lifetime=timedelta(seconds=ctx.settings.ws_ticket_seconds),
+    )
+    url = request.url_for("live_room", session_id=str(issued.session_id))
+    url = url.replace(scheme="wss" if url.scheme == "https" else "ws")
+    return TicketPublic(
+        ticket=issued.ticket,
+        expires_in=issued.expires_in,
+        url=str(url.include_query_params(ticket=issued.ticket)),
+    )
+
+
+def _origin_allowed(origin: str | None, allowed: list[str]) -> bool:
+    if origin is None:
+        return True  # not a browser: the ticket alone decides
+    wanted = origin.strip().rstrip("/").lower()
+    return any(wanted == a.rstrip("/").lower() for a in allowed)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    if value is None or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
+@ws.websocket("/ws/sessions/{session_id}", name="live_room")
+async def live_room(websocket: WebSocket, session_id: str) -> None:
+    """`?ticket=` (required), `&last_seq=N&epoch=E` to resume. See CONTRACT.md and
+    `GET /asyncapi.json` for the messages, docs/realtime.md for the guarantees."""
+    ctx: AppContext = websocket.app.state.ctx
+    await websocket.accept()
+    if not _origin_allowed(websocket.headers.get("origin"), ctx.settings.origins):
+        await websocket.close(CloseCode.POLICY_VIOLATION, "origin not allowed")
+        return
+    params = websocket.query_params
+    try:
+        room = uuid.UUID(session_id)
+    except ValueError:
+        await websocket.close(CloseCode.NOT_FOUND, "session not found")
+        return
+    epoch = params.get("epoch")
+    await ctx.hub.serve(
+        websocket,
+        room,
+        ticket=params.get("ticket"),
+        last_seq=_int_or_none(params.get("last_seq")),
+        epoch=epoch if epoch and len(epoch) <= MAX_EPOCH_LENGTH else None,
+    )
+
+
+@lru_cache(maxsize=1)
+def _document() -> dict[str, Any]:
+    return build_document()
+
+
+@ws.get("/asyncapi.json", tags=["live"], summary="AsyncAPI 3 description of the live room")
+async def asyncapi() -> JSONResponse:
+    """Every WebSocket message of the live room, generated from the models the server uses."""
+    return JSONResponse(_document())

@@ -1,0 +1,43 @@
+"""The caller's in-app notification feed."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.deps import CurrentUser, Limit, Offset, SessionDep
+from app.routers.responses import AUTHED, errors
+from app.schemas.common import Page
+from app.schemas.notification import NotificationPublic
+from app.services import notifications
+
+router = APIRouter(tags=["notifications"])
+
+
+@router.get("/notifications", response_model=Page[NotificationPublic], responses=errors(401, 422))
+async def list_notifications(
+    session: SessionDep,
+    user: CurrentUser,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    unread: Annotated[bool | None, Query(description="Only unread (true) or read (false)")] = None,
+) -> Page[NotificationPublic]:
+    """Your notifications, newest first: sessions scheduled, moved or cancelled; exchanges
+    proposed or confirmed. In your school's language where a translation exists."""
+    rows, total = await notifications.feed(
+        session, actor=user, limit=limit, offset=offset, unread=unread
+    )
+    return Page(items=[NotificationPublic.model_validate(r) for r in rows], total=total)
+
+
+@router.post(
+    "/notifications/{notification_id}/read", response_model=NotificationPublic, responses=AUTHED
+)
+async def mark_read(
+    notification_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> NotificationPublic:
+    """Mark one of your notifications read (again: no change)."""
+    found = await notifications.mark_read(session, actor=user, notification_id=notification_id)
+    return NotificationPublic.model_validate(found)

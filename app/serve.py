@@ -1,0 +1,48 @@
+"""`python -m app.serve`: uvicorn with the WebSocket limits taken from the settings.
+
+ASGI gives an application no control over WebSocket pings or the largest frame the server
+buffers: the server does both. `uvicorn app.main:app` works too (its defaults ping every 20 s
+with a 20 s timeout, like ours); this entry point also applies `PASSERELLE_WS_PING_INTERVAL_S`,
+`PASSERELLE_WS_PING_TIMEOUT_S` and `PASSERELLE_WS_MAX_FRAME_BYTES` (the app checks the frame
+size itself as well, so a larger server limit only costs memory, never the contract).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import uvicorn
+
+from app.settings import Settings, get_settings
+
+
+def uvicorn_ws_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "ws_max_size": settings.ws_max_frame_bytes,
+        "ws_ping_interval": settings.ws_ping_interval_s,
+        "ws_ping_timeout": settings.ws_ping_timeout_s,
+        # One encoding per event for the whole room: no per-connection compression.
+        "ws_per_message_deflate": False,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m app.serve", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--forwarded-allow-ips", default="127.0.0.1")
+    args = parser.parse_args(argv)
+    uvicorn.run(
+        "app.main:app",
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        **uvicorn_ws_options(get_settings()),
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""The guardian's family view: per linked learner, what is coming up and what is consented.
+
+Partner schools appear by name and country only; nothing about other families or learners.
+Local times are in the zone the caller asks for (a phone knows its own), else in the
+learner's school's zone: accounts carry no time zone of their own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.errors import Forbidden
+from app.models import (
+    ClassLearner,
+    Exchange,
+    ExchangeClass,
+    GuardianLink,
+    LiveSession,
+    Organisation,
+    SchoolClass,
+    User,
+)
+from app.services import consents
+from app.services.consents import ConsentState, LearnerFacts
+
+UPCOMING_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class FamilyEntry:
+    learner: User
+    school: Organisation | None
+    zone: str
+    facts: LearnerFacts
+    consents: list[ConsentState]
+    partners: list[Organisation]
+    sessions: list[tuple[LiveSession, list[Organisation]]]
+
+
+async def _partners_by_exchange(
+    session: AsyncSession, exchange_ids: list[uuid.UUID], own_org: uuid.UUID | None
+) -> dict[uuid.UUID, list[Organisation]]:
+    rows = await session.execute(
+        select(col(ExchangeClass.exchange_id), Organisation)
+        .join(SchoolClass, col(SchoolClass.id) == col(ExchangeClass.class_id))
+        .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
+        .where(col(ExchangeClass.exchange_id).in_(exchange_ids))
+        .order_by(col(Organisation.country), col(Organisation.name))
+    )
+    found: dict[uuid.UUID, list[Organisation]] = defaultdict(list)
+    for exchange_id, org in rows.all():
+        if org.id != own_org and org not in found[exchange_id]:
+            found[exchange_id].append(org)
+    return found
+
+
+async def _entry(
+    session: AsyncSession, actor: User, learner: User, zone: str | None, now: datetime
+) -> FamilyEntry:
+    facts, states = await consents.overview_of(session, actor=actor, learner=learner, now=now)
+    school = (
+        await session.get(Organisation, learner.organisation_id)
+        if learner.organisation_id
+        else None
+    )
+    classes = select(col(ClassLearner.class_id)).where(col(ClassLearner.learner_id) == learner.id)
+    exchange_ids = list(
+        (
+            await session.scalars(
+                select(col(Exchange.id))
+                .join(ExchangeClass, col(ExchangeClass.exchange_id) == col(Exchange.id))
+                .where(col(ExchangeClass.class_id).in_(classes), col(Exchange.status) == "active")
+                .distinct()
+            )
+        ).all()
+    )
+    partners = await _partners_by_exchange(session, exchange_ids, learner.organisation_id)
+    upcoming = (
+        await session.scalars(
+            select(LiveSession)
+            .where(
+                col(LiveSession.exchange_id).in_(exchange_ids),
+                col(LiveSession.status).in_(("scheduled", "live")),
+                col(LiveSession.ends_at) > now,
+            )
+            .order_by(col(LiveSession.starts_at), col(LiveSession.id))
+            .limit(UPCOMING_LIMIT)
+        )
+    ).all()
+    every_partner: dict[uuid.UUID, Organisation] = {}
+    for orgs in partners.values():
+        for org in orgs:
+            every_partner.setdefault(org.id, org)
+    return FamilyEntry(
+        learner=learner,
+        school=school,
+        zone=zone or facts.timezone,
+        facts=facts,
+        consents=states,
+        partners=sorted(every_partner.values(), key=lambda o: (o.country, o.name)),
+        sessions=[(s, partners.get(s.exchange_id, [])) for s in upcoming],
+    )
+
+
+async def view(
+    session: AsyncSession, *, actor: User, timezone: str | None, now: datetime
+) -> list[FamilyEntry]:
+    if actor.role != "guardian":
+        raise Forbidden("The family view is for guardians.")
+    learners = (
+        await session.scalars(
+            select(User)
+            .join(GuardianLink, col(GuardianLink.learner_id) == col(User.id))
+            .where(col(GuardianLink.guardian_id) == actor.id, col(User.is_active))
+            .order_by(col(User.display_name), col(User.id))
+        )
+    ).all()
+    return [await _entry(session, actor, learner, timezone, now) for learner in learners]

@@ -1,0 +1,38 @@
+"""The live room's AsyncAPI document: generated from the protocol models, complete."""
+
+from __future__ import annotations
+
+from httpx import AsyncClient
+
+
+async def test_the_asyncapi_document_describes_every_message(client: AsyncClient) -> None:
+    response = await client.get("/asyncapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["asyncapi"] == "3.0.0"
+    messages = document["components"]["messages"]
+    contract = {
+        "chat.send", "chat.delete", "poll.start", "poll.vote", "poll.close", "breakout.start",
+        "breakout.end", "member.mute", "member.remove", "hand.raise", "reaction.send",
+        "session.end", "ping", "chat.message", "chat.deleted", "poll.started", "poll.results",
+        "poll.closed", "breakout.started", "breakout.ended", "member.muted", "member.removed",
+        "hand.raised", "reaction", "session.ended", "pong", "welcome", "ack", "error",
+        "presence.joined", "presence.left",
+    }  # fmt: skip
+    assert set(messages) == contract
+    schemas = document["components"]["schemas"]
+    for name, message in messages.items():
+        target = message["payload"]["$ref"].rsplit("/", 1)[-1]
+        assert schemas[target]["properties"]["type"]["const"] == name
+    assert set(schemas["Welcome"]["required"]) >= {
+        "room", "epoch", "seq", "you", "presence", "state", "recovered", "missed",
+    }  # fmt: skip
+    assert "seq" in schemas["ChatMessageEvent"]["required"]
+    channel = document["channels"]["liveRoom"]
+    assert channel["address"] == "/ws/sessions/{session_id}"
+    assert set(channel["x-close-codes"]) == {
+        "1008", "1009", "1011", "1012", "4001", "4003", "4004", "4008",
+    }  # fmt: skip
+    for operation in document["operations"].values():
+        for ref in operation["messages"]:
+            assert ref["$ref"].rsplit("/", 1)[-1] in messages
