@@ -10,19 +10,20 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from app.realtime import protocol
+from app.realtime.outcomes import CloseCode
 
 SCHEMAS = "#/components/schemas/{model}"
 CHANNEL = "liveRoom"
 
 CLOSE_CODES = {
-    protocol.CloseCode.POLICY_VIOLATION: "policy violation: Origin not allowed",
-    protocol.CloseCode.FRAME_TOO_BIG: "frame larger than the limit (64 KiB by default)",
-    protocol.CloseCode.SERVER_ERROR: "server error",
-    protocol.CloseCode.RESTARTING: "server restarting: reconnect and resume",
-    protocol.CloseCode.TICKET: "ticket missing, invalid, expired or reused: get a new one",
-    protocol.CloseCode.NOT_ALLOWED: "not allowed in this room, or removed: do not reconnect",
-    protocol.CloseCode.NOT_FOUND: "session not found, cancelled, ended, or room not open",
-    protocol.CloseCode.SLOW_DOWN: "rate limit or slow consumer: reconnect with backoff, resume",
+    CloseCode.POLICY_VIOLATION: "policy violation: Origin not allowed",
+    CloseCode.FRAME_TOO_BIG: "frame larger than the limit (64 KiB by default)",
+    CloseCode.SERVER_ERROR: "server error",
+    CloseCode.RESTARTING: "server restarting: reconnect and resume",
+    CloseCode.TICKET: "ticket missing, invalid, expired or reused: get a new one",
+    CloseCode.NOT_ALLOWED: "not allowed in this room, or removed: do not reconnect",
+    CloseCode.NOT_FOUND: "session not found, cancelled, ended, or room not open",
+    CloseCode.SLOW_DOWN: "rate limit or slow consumer: reconnect with backoff, resume",
 }
 
 

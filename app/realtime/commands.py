@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import utcnow
 from app.realtime import protocol
-from app.realtime.protocol import CloseCode, CommandRefused, RoomRefused
+from app.realtime.outcomes import CloseCode, CommandRefused, RoomRefused
 from app.services import live_commands as commands
 from app.services.live_tickets import RoomMember
 

@@ -21,7 +21,8 @@ from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.realtime.limits import StrikeWindow, TokenBucket
-from app.realtime.protocol import CloseCode, encode
+from app.realtime.outcomes import CloseCode
+from app.realtime.protocol import encode
 from app.services.live_tickets import RoomMember
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from app.realtime.broker import Broker, RoomEvent
 from app.realtime.commands import handle_frame
 from app.realtime.connection import Connection
 from app.realtime.limits import StrikeWindow, TokenBucket
-from app.realtime.protocol import CloseCode, RoomRefused
+from app.realtime.outcomes import CloseCode, RoomRefused
 from app.realtime.redaction import install_ticket_redaction
 from app.realtime.room import Room
 from app.security.tokens import KeyRing

@@ -16,7 +16,7 @@ import uuid
 
 from app.realtime.broker import Broker, RoomEvent, RoomSubscription
 from app.realtime.connection import Connection
-from app.realtime.protocol import CloseCode
+from app.realtime.outcomes import CloseCode
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from app.context import AppContext
 from app.deps import ContextDep, CurrentUser, SessionDep
 from app.models import utcnow
 from app.realtime.asyncapi import build_document
-from app.realtime.protocol import CloseCode
+from app.realtime.outcomes import CloseCode
 from app.routers.responses import errors
 from app.schemas.live import TicketPublic
 from app.services import live_tickets

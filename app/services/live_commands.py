@@ -24,7 +24,7 @@ from app.models import (
     RoomModeration,
 )
 from app.realtime import protocol
-from app.realtime.protocol import CommandRefused
+from app.realtime.outcomes import CommandRefused
 from app.services import live_rooms
 from app.services.live_rooms import Presence
 from app.services.live_tickets import RoomMember, is_removed

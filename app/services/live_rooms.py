@@ -25,7 +25,7 @@ from app.models import (
     User,
 )
 from app.realtime import protocol
-from app.realtime.protocol import CloseCode, RoomRefused
+from app.realtime.outcomes import CloseCode, RoomRefused
 from app.services.live_tickets import RoomMember, is_removed, room_member
 
 

@@ -31,7 +31,8 @@ from app.models import (
     SchoolClass,
     User,
 )
-from app.realtime.protocol import CloseCode, Member, Role, RoomRefused
+from app.realtime.outcomes import CloseCode, RoomRefused
+from app.realtime.protocol import Member, Role
 from app.security.tokens import InvalidToken, KeyRing
 from app.services import consents, sessions
 

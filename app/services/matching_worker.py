@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from app.domain.matching.compatibility import compatibility_graph, group_check, prepare
 from app.domain.matching.groups import solve_groups
@@ -92,8 +92,7 @@ def run_matching(instance: MatchingInstance) -> MatchingOutcome:
             nodes, [(p.a, p.b, _solver_weight(p, instance, country)) for p in allowed]
         )
         for a, b, _weight in result.pairs:
-            pair = by_key[(a, b)] if (a, b) in by_key else by_key[(b, a)]
-            proposals.append(_pair_proposal(pair))
+            proposals.append(_pair_proposal(by_key[(a, b) if a < b else (b, a)]))
         upper_bound, gap, exact = result.upper_bound, result.gap, True
     else:
         prepared = {p.id: prepare(p, instance.options) for p in profiles}
@@ -129,8 +128,7 @@ def run_matching(instance: MatchingInstance) -> MatchingOutcome:
                 )
             )
         for a, b, _weight in groups.pairs.pairs:
-            pair = by_key[(a, b)] if (a, b) in by_key else by_key[(b, a)]
-            proposals.append(_pair_proposal(pair))
+            proposals.append(_pair_proposal(by_key[(a, b) if a < b else (b, a)]))
         upper_bound = groups.best_bound if groups.best_bound is not None else float("nan")
         gap, exact = (groups.gap if groups.gap is not None else float("nan")), groups.exact
     objective = sum(p.score for p in proposals)
@@ -157,7 +155,3 @@ def _pair_proposal(pair: Compatibility) -> ProposalOut:
         tuple(pair.shared_languages),
         tuple(pair.common_windows),
     )
-
-
-def with_budget(instance: MatchingInstance, seconds: float) -> MatchingInstance:
-    return replace(instance, time_budget_s=seconds)
