@@ -344,6 +344,27 @@ class Hub:
             await self.forget_room(session_id)
         return bool(emitted.seqs)
 
+    async def consent_withdrawn(self, user_id: uuid.UUID) -> int:
+        """A learner's consent to live sessions was withdrawn (and committed): every room in
+        which they hold a connection, on any process, announces `member.removed` with reason
+        `consent_withdrawn`, and each process closes their sockets with 4003. No moderation
+        record: given again, the consent lets them back in. Answers the rooms told."""
+        async with unit_of_work(self.sessions) as db:
+            rooms = await live_rooms.rooms_with(db, user_id=user_id)
+
+        async def build(db: AsyncSession) -> list[protocol.RoomEventModel]:
+            return [protocol.MemberRemoved(user_id=user_id, by=None, reason="consent_withdrawn")]
+
+        for session_id in rooms:
+            try:
+                await self.emit(session_id, build)
+            except Exception:
+                log.exception(
+                    "closing a withdrawn learner's room failed",
+                    extra={"session_id": str(session_id)},
+                )
+        return len(rooms)
+
     async def forget_room(self, session_id: uuid.UUID) -> None:
         """After `session.ended` is out: the broker's position and history are not needed."""
         with contextlib.suppress(Exception):

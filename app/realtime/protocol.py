@@ -257,9 +257,14 @@ class MemberMuted(_RoomEvent):
 
 
 class MemberRemoved(_RoomEvent):
+    """A learner leaves the room for good: removed by a teacher (`by`), or their consent to
+    live sessions was withdrawn (`reason` "consent_withdrawn", `by` null). Their sockets close
+    with 4003."""
+
     type: Literal["member.removed"] = "member.removed"
     user_id: uuid.UUID
-    by: uuid.UUID
+    by: uuid.UUID | None
+    reason: Literal["teacher", "consent_withdrawn"] = "teacher"
 
 
 class HandRaised(_RoomEvent):

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 _REMOVED = '"type":"member.removed"'
 _ENDED = '"type":"session.ended"'
+_REMOVAL_REASONS = {
+    "teacher": "removed by a teacher",
+    "consent_withdrawn": "consent to live sessions withdrawn",
+}
 
 
 class Room:
@@ -105,9 +109,10 @@ class Room:
     def _control(self, event: dict[str, object]) -> None:
         if event.get("type") == "member.removed":
             removed = str(event.get("user_id"))
+            why = _REMOVAL_REASONS.get(str(event.get("reason")), _REMOVAL_REASONS["teacher"])
             for connection in list(self.connections.values()):
                 if connection.member is not None and str(connection.member.user_id) == removed:
-                    connection.close(CloseCode.NOT_ALLOWED, "removed by a teacher")
+                    connection.close(CloseCode.NOT_ALLOWED, why)
         elif event.get("type") == "session.ended":
             self.ended = True
             self.close_all(CloseCode.NOT_FOUND, "session ended")

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, Response
 
 from app.deps import ContextDep, CurrentUser, SessionDep, get_current_user, oauth2_scheme
 from app.models import GuardianInvite, Organisation, User, utcnow
@@ -116,13 +116,19 @@ async def withdraw_consent(
     purpose: Annotated[str, Path(max_length=40)],
     session: SessionDep,
     user: CurrentUser,
+    ctx: ContextDep,
+    background: BackgroundTasks,
 ) -> ConsentPublic:
     """Withdraw a consent; the purpose stops from the next request on. The learner may always
     withdraw, a guardian while the learner is below the age. 409 `consent_not_given` when
-    nothing stands."""
+    nothing stands. Withdrawing `live_sessions` also closes the learner's open live-room
+    connections (close code 4003) right after the answer."""
     facts, state = await consents.withdraw(
         session, actor=user, learner_id=learner_id, purpose=purpose, now=utcnow()
     )
+    if state.purpose == "live_sessions" and not state.effective:
+        # runs after the unit of work has committed, so every process sees the withdrawal
+        background.add_task(ctx.hub.consent_withdrawn, facts.learner.id)
     return consent_public(facts.learner.id, state)
 
 

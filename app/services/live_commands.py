@@ -22,10 +22,11 @@ from app.models import (
     Poll,
     PollVote,
     RoomModeration,
+    User,
 )
 from app.realtime import protocol
 from app.realtime.outcomes import CommandRefused
-from app.services import live_rooms
+from app.services import consents, live_rooms
 from app.services.live_rooms import Presence
 from app.services.live_tickets import RoomMember, is_removed
 
@@ -69,11 +70,25 @@ async def chat_send(
     until = await muted_until(db, session_id=session_id, user_id=member.user_id, now=now)
     if until is not None:
         raise CommandRefused("muted", f"A teacher muted you until {until.isoformat()}.")
+    if member.role == "learner" and not await _may_chat(db, member.user_id, now):
+        raise CommandRefused(
+            "consent_required",
+            "Chat needs consent (purpose `chat`): it was not given or was withdrawn.",
+        )
     message = ChatMessage(session_id=session_id, author_id=member.user_id, text=text, sent_at=now)
     db.add(message)
     await db.flush()
     return protocol.ChatMessageEvent(
         message_id=message.id, author=member.public(), text=text, sent_at=now
+    )
+
+
+async def _may_chat(db: AsyncSession, user_id: uuid.UUID, now: datetime) -> bool:
+    learner = await db.get(User, user_id)
+    if learner is None:
+        return False
+    return await consents.has_consent(
+        db, learner, "chat", await consents.learner_today(db, learner, now)
     )
 
 

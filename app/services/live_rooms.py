@@ -26,7 +26,12 @@ from app.models import (
 )
 from app.realtime import protocol
 from app.realtime.outcomes import CloseCode, RoomRefused
-from app.services.live_tickets import RoomMember, is_removed, room_member
+from app.services.live_tickets import (
+    RoomMember,
+    is_removed,
+    room_member,
+    ticket_consent_check,
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,9 @@ async def join(
         raise RoomRefused(CloseCode.NOT_ALLOWED, "not a member of this session")
     if await is_removed(db, session_id=session_id, user_id=user_id):
         raise RoomRefused(CloseCode.NOT_ALLOWED, "removed from this room")
+    if not await ticket_consent_check(db, member=member, live=live, now=presence.now):
+        # the consent was withdrawn between the ticket and the connection
+        raise RoomRefused(CloseCode.NOT_ALLOWED, "consent to live sessions required")
     already = await _open_count(db, session_id, user_id, presence)
     if already >= max_connections:
         raise RoomRefused(CloseCode.SLOW_DOWN, f"at most {max_connections} connections per member")
@@ -147,6 +155,16 @@ async def leave(db: AsyncSession, *, connection_id: uuid.UUID, presence: Presenc
     if live is None or live.status in ("ended", "cancelled"):
         return False
     return await _open_count(db, interval.session_id, interval.user_id, presence) == 0
+
+
+async def rooms_with(db: AsyncSession, *, user_id: uuid.UUID) -> list[uuid.UUID]:
+    """The sessions in which `user_id` holds an open connection (on any process)."""
+    found = await db.scalars(
+        select(col(PresenceInterval.session_id))
+        .where(col(PresenceInterval.user_id) == user_id, col(PresenceInterval.left_at).is_(None))
+        .distinct()
+    )
+    return list(found)
 
 
 async def heartbeat(db: AsyncSession, *, process_id: str, now: datetime) -> None:
