@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.clock import Clock, system_clock
 from app.domain.rate_limit import FailureWindow
 from app.realtime.broker import Broker
 from app.realtime.hub import Hub
@@ -29,6 +30,7 @@ class AppContext:
     sessions: async_sessionmaker[AsyncSession]
     broker: Broker
     keys: KeyRing
+    clock: Clock = system_clock
     login_guard: LoginGuard = field(init=False)
     matching: MatchingRunner = field(init=False)
     hub: Hub = field(init=False)
@@ -38,5 +40,9 @@ class AppContext:
         window = self.settings.login_failure_window_seconds
         self.login_guard = LoginGuard(FailureWindow(window), FailureWindow(window))
         self.hub = Hub(
-            settings=self.settings, sessions=self.sessions, broker=self.broker, keys=self.keys
+            settings=self.settings,
+            sessions=self.sessions,
+            broker=self.broker,
+            keys=self.keys,
+            clock=self.clock,
         )

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import error_handlers
+from app.clock import Clock, system_clock
 from app.context import AppContext
 from app.db import create_engine, session_factory, unit_of_work
 from app.logs import configure_logging
@@ -25,7 +26,8 @@ from app.settings import Settings, get_settings, resolve_secret
 log = logging.getLogger("passerelle")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+    """The application; `clock` is the time live rooms and attendance read (tests move it)."""
     settings = resolve_secret(settings) if settings is not None else get_settings()
     configure_logging(json_lines=settings.log_json)
     passwords.configure(
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 issuer=settings.jwt_issuer,
                 audience=settings.jwt_audience,
             ),
+            clock=clock,
         )
         app.state.ctx = ctx
         outbox = start_sender(

@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     ws_presence_stale_s: float = Field(default=60.0, gt=0)
     ws_sweep_interval_s: float = Field(default=5.0, gt=0)
 
+    # Attendance (issue: attendance from live presence): a learner online at least this share
+    # of the session is present; late when first joined more than this many minutes after the
+    # start; a participation certificate once this many contact hours in one exchange.
+    attendance_present_share: float = Field(default=0.75, gt=0, le=1)
+    attendance_late_after_minutes: int = Field(default=10, ge=0, le=600)
+    certificate_min_hours: float = Field(default=10.0, gt=0, le=1000)
+
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     log_json: bool = True
 

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from app.models.attendance import AttendanceOverride, Certificate
 from app.models.audit import AuditRecord
 from app.models.base import UTCDateTime, utcnow
 from app.models.exchange import Exchange, ExchangeClass, MatchingRun
@@ -25,9 +26,11 @@ from app.models.user import GuardianLink, RefreshToken, User
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AttendanceOverride",
     "AuditRecord",
     "BreakoutRound",
     "CalendarFeed",
+    "Certificate",
     "ChatMessage",
     "ClassLearner",
     "ClassTeacher",

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import utcnow
 from app.realtime import protocol
 from app.realtime.outcomes import CloseCode, CommandRefused, RoomRefused
 from app.services import live_commands as commands
@@ -138,7 +137,7 @@ async def _apply(
     db: AsyncSession,
 ) -> list[protocol.RoomEventModel]:
     sid = room.session_id
-    now = utcnow()
+    now = hub.clock()
     event: protocol.RoomEventModel
     match command:
         case protocol.ChatSend(text=text):

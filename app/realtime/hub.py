@@ -25,6 +25,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.websockets import WebSocket
 
+from app.clock import Clock, system_clock
 from app.db import unit_of_work
 from app.domain.live_window import RoomWindow
 from app.models import utcnow
@@ -61,11 +62,13 @@ class Hub:
         sessions: async_sessionmaker[AsyncSession],
         broker: Broker,
         keys: KeyRing,
+        clock: Clock = system_clock,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
         self.broker = broker
         self.keys = keys
+        self.clock = clock
         self.process_id = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self.window = RoomWindow(
             opens_before=timedelta(minutes=settings.ws_room_opens_minutes_before),
@@ -80,7 +83,7 @@ class Hub:
         self._stopping = False
 
     def presence(self) -> Presence:
-        return Presence(utcnow(), timedelta(seconds=self.settings.ws_presence_stale_s))
+        return Presence(self.clock(), timedelta(seconds=self.settings.ws_presence_stale_s))
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -335,7 +338,7 @@ class Hub:
 
         async def build(db: AsyncSession) -> list[protocol.RoomEventModel]:
             ended = await live_rooms.end_session(
-                db, session_id=session_id, now=utcnow(), reason=reason, by=by
+                db, session_id=session_id, now=self.clock(), reason=reason, by=by
             )
             return [] if ended is None else [ended]
 
@@ -381,8 +384,10 @@ class Hub:
             try:
                 if self._serving and loop.time() >= next_heartbeat:
                     async with unit_of_work(self.sessions) as db:
-                        await live_rooms.heartbeat(db, process_id=self.process_id, now=utcnow())
-                        await live_rooms.forget_used_tickets(db, now=utcnow())
+                        await live_rooms.heartbeat(db, process_id=self.process_id, now=self.clock())
+                        await live_rooms.forget_used_tickets(
+                            db, now=utcnow()
+                        )  # real time, as the ticket's exp
                     next_heartbeat = loop.time() + settings.ws_presence_heartbeat_s
                 await self.sweep()
             except asyncio.CancelledError:
@@ -394,7 +399,9 @@ class Hub:
         """Close silent processes' presence; end rooms past their end plus grace."""
         async with unit_of_work(self.sessions) as db:
             stale = await live_rooms.rooms_with_stale_presence(db, presence=self.presence())
-            due = await live_rooms.sessions_due_to_end(db, now=utcnow(), grace=self.window.grace)
+            due = await live_rooms.sessions_due_to_end(
+                db, now=self.clock(), grace=self.window.grace
+            )
         for session_id in stale:
 
             async def build(

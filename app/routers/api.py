@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from app.routers import (
+    attendance,
     auth,
     classes,
     families,
@@ -35,6 +36,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(privacy.router)
     api.include_router(notifications.router)
     api.include_router(live.router)
+    api.include_router(attendance.router)
     app.include_router(health.router)
     app.include_router(api)
     app.include_router(sessions.feeds)

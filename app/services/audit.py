@@ -34,6 +34,9 @@ ACTIONS = (
     "user.exported",
     "user.erased",
     "learner_data.read_cross_school",
+    "attendance.overridden",
+    "attendance.override_removed",
+    "certificate.issued",
 )
 
 

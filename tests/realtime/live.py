@@ -20,6 +20,7 @@ from httpx import AsyncClient
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from app.clock import Clock, system_clock
 from app.factory import create_app
 from app.realtime.hub import Hub
 from app.serve import uvicorn_ws_options
@@ -53,12 +54,16 @@ class LiveServer:
 
 @asynccontextmanager
 async def live_server(
-    settings: Settings, *, log_level: str = "warning", send_buffer: int | None = None
+    settings: Settings,
+    *,
+    log_level: str = "warning",
+    send_buffer: int | None = None,
+    clock: Clock = system_clock,
 ) -> AsyncIterator[LiveServer]:
     """`create_app(settings)` served by uvicorn on a free port, in this event loop.
     `send_buffer` sets the kernel send buffer of the server's sockets (accepted sockets
     inherit it from the listening one)."""
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     options = uvicorn_ws_options(settings)
     del options["ws_max_size"]  # uvicorn's larger default: the app's own 1009 check is tested
     config = uvicorn.Config(app, lifespan="on", log_level=log_level, log_config=None, **options)

@@ -1,0 +1,190 @@
+"""Attendance of a session: read (live while it runs, final after), and teachers' overrides."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from fastapi import APIRouter
+
+from app.deps import ContextDep, CurrentUser, SessionDep
+from app.domain.attendance import AttendanceRules
+from app.errors import not_found
+from app.models import LiveSession
+from app.routers.responses import AUTHED, errors
+from app.schemas.attendance import (
+    AttendanceLearner,
+    AttendanceLine,
+    AttendanceOverrideIn,
+    AttendanceOverridePublic,
+    AttendanceRulesPublic,
+    SessionAttendancePublic,
+)
+from app.services import attendance
+from app.services.attendance import Line, SessionAttendance
+from app.settings import Settings
+
+router = APIRouter(tags=["attendance"])
+
+
+def rules_of(settings: Settings) -> AttendanceRules:
+    return attendance.rules_from(
+        settings.attendance_present_share, settings.attendance_late_after_minutes
+    )
+
+
+def stale_after(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.ws_presence_stale_s)
+
+
+def line_public(line: Line) -> AttendanceLine:
+    person, n = line.person, line.numbers
+    learner = AttendanceLearner(
+        id=person.id,
+        display_name=person.display_name,
+        country=person.country,
+        class_id=person.class_id if line.access == "full" else None,
+    )
+    if line.access != "full":
+        return AttendanceLine(
+            learner=learner,
+            status=n.status,
+            computed_status=None,
+            online_seconds=None,
+            online_minutes=None,
+            first_join=None,
+            last_leave=None,
+            connections=None,
+            online_now=None,
+            override=None,
+        )
+    override = line.override
+    return AttendanceLine(
+        learner=learner,
+        status=n.status,
+        computed_status=n.computed_status,
+        online_seconds=n.online_seconds,
+        online_minutes=round(n.online_seconds / 60, 1),
+        first_join=n.first_join,
+        last_leave=n.last_leave,
+        connections=n.connections,
+        online_now=line.online_now,
+        override=None
+        if override is None
+        else AttendanceOverridePublic(
+            status=override.status,
+            reason=override.reason,
+            set_by=override.set_by,
+            set_at=override.set_at,
+        ),
+    )
+
+
+def sheet_public(found: SessionAttendance) -> SessionAttendancePublic:
+    sheet, live = found.sheet, found.live
+    state = "final" if sheet.final else ("live" if sheet.as_of > live.starts_at else "not_started")
+    counts: dict[str, int] = {}
+    for line in found.learners:
+        counts[line.numbers.status] = counts.get(line.numbers.status, 0) + 1
+    return SessionAttendancePublic(
+        session_id=live.id,
+        title=live.title,
+        starts_at=live.starts_at,
+        ends_at=live.ends_at,
+        state=state,
+        as_of=max(sheet.as_of, live.starts_at),
+        rules=AttendanceRulesPublic(
+            present_share=found.rules.present_share,
+            late_after_minutes=int(found.rules.late_after.total_seconds() // 60),
+        ),
+        learners=[line_public(x) for x in found.learners],
+        guests=[line_public(x) for x in found.guests],
+        counts=counts,
+    )
+
+
+async def _session(session: SessionDep, session_id: uuid.UUID) -> LiveSession:
+    live = await session.get(LiveSession, session_id)
+    if live is None:
+        raise not_found("Session")
+    return live
+
+
+@router.get(
+    "/sessions/{session_id}/attendance", response_model=SessionAttendancePublic, responses=AUTHED
+)
+async def session_attendance(
+    session_id: uuid.UUID, session: SessionDep, user: CurrentUser, ctx: ContextDep
+) -> SessionAttendancePublic:
+    """Who attended, computed from the room's presence: live while the session runs (judged
+    on the time so far), final after its scheduled end. The session's teachers and school
+    coordinators see every learner, a partner school's learners by name and status only; a
+    learner sees their own line, a guardian their linked learners'. Anyone else: 404."""
+    live = await _session(session, session_id)
+    found = await attendance.for_session(
+        session,
+        actor=user,
+        live=live,
+        now=ctx.clock(),
+        rules=rules_of(ctx.settings),
+        stale_after=stale_after(ctx.settings),
+    )
+    return sheet_public(found)
+
+
+@router.put(
+    "/sessions/{session_id}/attendance/{learner_id}",
+    response_model=SessionAttendancePublic,
+    responses=errors(401, 403, 404, 422),
+)
+async def override_attendance(
+    session_id: uuid.UUID,
+    learner_id: uuid.UUID,
+    body: AttendanceOverrideIn,
+    session: SessionDep,
+    user: CurrentUser,
+    ctx: ContextDep,
+) -> SessionAttendancePublic:
+    """Set a learner's status by hand (`excused` only comes this way), with a reason. The
+    learner's own teachers in the exchange, their school's coordinators, admins; 403
+    `not_your_learner` for a partner school's teacher. Audited (old, new, reason); it survives
+    every recomputation until removed."""
+    live = await _session(session, session_id)
+    found = await attendance.set_override(
+        session,
+        actor=user,
+        live=live,
+        learner_id=learner_id,
+        status=body.status,
+        reason=body.reason,
+        now=ctx.clock(),
+        rules=rules_of(ctx.settings),
+        stale_after=stale_after(ctx.settings),
+    )
+    return sheet_public(found)
+
+
+@router.delete(
+    "/sessions/{session_id}/attendance/{learner_id}",
+    response_model=SessionAttendancePublic,
+    responses=errors(401, 403, 404),
+)
+async def clear_attendance_override(
+    session_id: uuid.UUID,
+    learner_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    ctx: ContextDep,
+) -> SessionAttendancePublic:
+    """Remove an override: the computed status counts again. Audited."""
+    live = await _session(session, session_id)
+    found = await attendance.clear_override(
+        session,
+        actor=user,
+        live=live,
+        learner_id=learner_id,
+        now=ctx.clock(),
+        rules=rules_of(ctx.settings),
+        stale_after=stale_after(ctx.settings),
+    )
+    return sheet_public(found)

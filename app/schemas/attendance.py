@@ -1,0 +1,70 @@
+"""Attendance of a session as the API shows it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.domain.attendance import Status
+from app.schemas.common import Input
+
+
+class AttendanceLearner(BaseModel):
+    id: uuid.UUID
+    display_name: str
+    country: str | None
+    class_id: uuid.UUID | None = Field(description="Null for a partner school's viewer")
+
+
+class AttendanceOverridePublic(BaseModel):
+    status: Status
+    reason: str
+    set_by: uuid.UUID | None
+    set_at: datetime
+
+
+class AttendanceLine(BaseModel):
+    """One learner. A partner school's teacher sees `learner` (without class) and `status`
+    only: every other field is null for them."""
+
+    learner: AttendanceLearner
+    status: Status
+    computed_status: Status | None = Field(description="The rules' answer, before any override")
+    online_seconds: int | None = Field(description="Online inside the scheduled time (so far)")
+    online_minutes: float | None
+    first_join: datetime | None
+    last_leave: datetime | None = Field(description="Null while connected or never online")
+    connections: int | None = Field(description="Connections (tabs, reconnects) that counted")
+    online_now: bool | None
+    override: AttendanceOverridePublic | None
+
+
+class AttendanceRulesPublic(BaseModel):
+    present_share: float
+    late_after_minutes: int
+
+
+class SessionAttendancePublic(BaseModel):
+    session_id: uuid.UUID
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    state: Literal["not_started", "live", "final"]
+    as_of: datetime = Field(description="Statuses judge the time from the start to this")
+    rules: AttendanceRulesPublic
+    learners: list[AttendanceLine] = Field(description="The roster, by class and name")
+    guests: list[AttendanceLine] = Field(
+        description="Learners who joined but are not on the roster (any more)"
+    )
+    counts: dict[str, int] = Field(description="Lines shown per status, roster only")
+
+
+Reason = Annotated[str, StringConstraints(min_length=3, max_length=500)]
+
+
+class AttendanceOverrideIn(Input):
+    status: Status
+    reason: Reason = Field(description="Why: required, kept in the audit trail")
