@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -19,7 +20,10 @@ from app.realtime.broker import Retention, make_broker
 from app.routers.api import include_routers
 from app.security import passwords
 from app.security.tokens import KeyRing
+from app.services.absence_alerts import AbsenceWatcher
+from app.services.attendance import rules_from
 from app.services.auth import ensure_admin
+from app.services.family import Measure
 from app.services.outbox import start_sender
 from app.settings import Settings, get_settings, resolve_secret
 
@@ -58,6 +62,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         outbox = start_sender(
             ctx.sessions, smtp_url=settings.smtp_url, poll_seconds=settings.outbox_poll_seconds
         )
+        absences = AbsenceWatcher(
+            ctx.sessions,
+            clock=clock,
+            measure=Measure(
+                rules=rules_from(
+                    settings.attendance_present_share, settings.attendance_late_after_minutes
+                ),
+                stale_after=timedelta(seconds=settings.ws_presence_stale_s),
+            ),
+            poll_seconds=settings.absence_alerts_poll_seconds,
+        )
+        absences.start()
         try:
             if settings.admin_email and settings.admin_password:
                 async with unit_of_work(ctx.sessions) as session:
@@ -68,6 +84,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             await ctx.hub.start()
             yield
         finally:
+            await absences.close()
             if outbox is not None:
                 await outbox.close()
             await ctx.hub.stop()

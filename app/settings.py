@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     attendance_present_share: float = Field(default=0.75, gt=0, le=1)
     attendance_late_after_minutes: int = Field(default=10, ge=0, le=600)
     certificate_min_hours: float = Field(default=10.0, gt=0, le=1000)
+    # how often each process looks for ended sessions whose absences are to be announced
+    absence_alerts_poll_seconds: float = Field(default=30.0, gt=0)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     log_json: bool = True

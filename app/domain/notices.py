@@ -17,6 +17,8 @@ Event = Literal[
     "session.cancelled",
     "exchange.proposed",
     "exchange.accepted",
+    "consent.requested",
+    "learner.absent",
 ]
 EVENTS: Final[tuple[Event, ...]] = (
     "session.scheduled",
@@ -24,6 +26,8 @@ EVENTS: Final[tuple[Event, ...]] = (
     "session.cancelled",
     "exchange.proposed",
     "exchange.accepted",
+    "consent.requested",
+    "learner.absent",
 )
 LANGUAGES: Final = ("en", "fr", "it", "de", "es", "fi")
 DEFAULT_LANGUAGE: Final = "en"
@@ -65,6 +69,8 @@ class Facts:
     count: int = 1
     reason: str = ""
     partners: str = ""
+    learner: str = ""  # a learner's display name
+    purpose: str = ""  # a consent purpose, e.g. live_sessions
 
 
 @dataclass(frozen=True)
@@ -199,6 +205,65 @@ TEMPLATES: Final[dict[Event, _T]] = {
     },
 }
 
+TEMPLATES["consent.requested"] = {
+    "en": (
+        "Consent requested for {learner}",
+        "The school asks for your consent for {learner}: {purpose}. "
+        "You can give or refuse it in the family view.",
+    ),
+    "fr": (
+        "Consentement demandé pour {learner}",
+        "L'établissement demande votre consentement pour {learner} : {purpose}. "
+        "Vous pouvez le donner ou le refuser dans l'espace famille.",
+    ),
+    "it": (
+        "Consenso richiesto per {learner}",
+        "La scuola chiede il tuo consenso per {learner}: {purpose}. "
+        "Puoi darlo o rifiutarlo nell'area famiglia.",
+    ),
+    "de": (
+        "Einwilligung für {learner} erbeten",
+        "Die Schule bittet um Ihre Einwilligung für {learner}: {purpose}. "
+        "Sie können sie in der Familienansicht erteilen oder verweigern.",
+    ),
+    "es": (
+        "Consentimiento solicitado para {learner}",
+        "El centro solicita su consentimiento para {learner}: {purpose}. "
+        "Puede darlo o negarlo en el espacio familiar.",
+    ),
+    "fi": (
+        "Suostumusta pyydetään: {learner}",
+        "Oppilaitos pyytää suostumustasi ({learner}): {purpose}. "
+        "Voit antaa tai evätä sen perhenäkymässä.",
+    ),
+}
+TEMPLATES["learner.absent"] = {
+    "en": (
+        "{learner} missed a session",
+        '{learner} did not join the session "{title}" on {when}.',
+    ),
+    "fr": (
+        "{learner} a manqué une séance",
+        "{learner} n'a pas rejoint la séance « {title} » du {when}.",
+    ),
+    "it": (
+        "{learner} ha perso una sessione",
+        '{learner} non ha partecipato alla sessione "{title}" del {when}.',
+    ),
+    "de": (
+        "{learner} hat eine Sitzung verpasst",
+        "{learner} hat an der Sitzung „{title}“ am {when} nicht teilgenommen.",
+    ),
+    "es": (
+        "{learner} faltó a una sesión",
+        "{learner} no se unió a la sesión «{title}» del {when}.",
+    ),
+    "fi": (
+        "{learner} oli poissa tapaamisesta",
+        '{learner} ei osallistunut tapaamiseen "{title}" ({when}).',
+    ),
+}
+
 _SERIES: Final = {
     "en": " (first of {count})",
     "fr": " (première de {count})",
@@ -228,5 +293,7 @@ def render(event: Event, language: str, facts: Facts) -> Message:
         "series": series,
         "reason": facts.reason,
         "partners": facts.partners,
+        "learner": facts.learner,
+        "purpose": facts.purpose,
     }
     return Message(language, subject.format(**values), body.format(**values))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
+from sqlalchemy import false
 from sqlmodel import Field, SQLModel
 
 from app.models.base import UTCDateTime, created_at_field, id_field
@@ -35,6 +36,8 @@ class GuardianLink(SQLModel, table=True):
         foreign_key="user_account.id", primary_key=True, ondelete="CASCADE", index=True
     )
     created_at: datetime = created_at_field()
+    # the guardian asked to hear when this learner misses a session
+    absence_alerts: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class RefreshToken(SQLModel, table=True):

@@ -9,6 +9,7 @@ from app.routers import (
     auth,
     classes,
     families,
+    family_view,
     health,
     live,
     matching,
@@ -33,6 +34,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(matching.router)
     api.include_router(sessions.router)
     api.include_router(families.router)
+    api.include_router(family_view.router)
     api.include_router(privacy.router)
     api.include_router(notifications.router)
     api.include_router(live.router)

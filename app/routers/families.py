@@ -4,30 +4,26 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Request, Response
 
 from app.deps import ContextDep, CurrentUser, SessionDep, get_current_user, oauth2_scheme
-from app.models import GuardianInvite, Organisation, User, utcnow
+from app.models import GuardianInvite, User, utcnow
 from app.routers.responses import AUTHED, ErrorResponse, errors
-from app.schemas.common import TimeZoneName
 from app.schemas.family import (
     ConsentGive,
     ConsentOverview,
     ConsentPublic,
-    FamilyLearner,
-    FamilySession,
-    FamilyView,
+    ConsentRequestIn,
+    ConsentRequestPublic,
     InviteAccept,
     InviteAccepted,
     InviteCreate,
     InviteCreated,
     InvitePublic,
     Link,
-    PartnerSchool,
 )
-from app.services import consents, family, guardian_invites
+from app.services import consent_requests, consents, guardian_invites
 from app.services.consents import ConsentState
 
 router = APIRouter(tags=["families"])
@@ -239,48 +235,26 @@ async def accept_invite(
     return InviteAccepted(guardian_id=guardian.id, learner_id=learner.id, account_created=created)
 
 
-def _school(org: Organisation) -> PartnerSchool:
-    return PartnerSchool(organisation_id=org.id, name=org.name, country=org.country)
-
-
-@router.get("/family", response_model=FamilyView, responses=errors(401, 403, 422))
-async def family_view(
-    session: SessionDep,
-    user: CurrentUser,
-    timezone: Annotated[
-        TimeZoneName | None,
-        Query(description="IANA zone for `local_*` times (default: each learner's school's)"),
-    ] = None,
-) -> FamilyView:
-    """For a guardian: each linked learner's upcoming sessions (with local times), partner
-    schools (name and country) and consents, with the links to give or withdraw them."""
-    entries = await family.view(session, actor=user, timezone=timezone, now=utcnow())
-    items = []
-    for entry in entries:
-        zone = ZoneInfo(entry.zone)
-        items.append(
-            FamilyLearner(
-                learner_id=entry.learner.id,
-                display_name=entry.learner.display_name,
-                school=_school(entry.school) if entry.school else None,
-                timezone=entry.zone,
-                guardian_required=entry.facts.required,
-                consent_age=entry.facts.consent_age,
-                upcoming_sessions=[
-                    FamilySession(
-                        id=s.id,
-                        title=s.title,
-                        status=s.status,
-                        starts_at=s.starts_at,
-                        ends_at=s.ends_at,
-                        local_starts_at=s.starts_at.astimezone(zone),
-                        local_ends_at=s.ends_at.astimezone(zone),
-                        partner_schools=[_school(o) for o in orgs],
-                    )
-                    for s, orgs in entry.sessions
-                ],
-                partner_schools=[_school(o) for o in entry.partners],
-                consents=[consent_public(entry.learner.id, c) for c in entry.consents],
-            )
-        )
-    return FamilyView(items=items)
+@router.post(
+    "/learners/{learner_id}/consent-requests",
+    status_code=201,
+    response_model=ConsentRequestPublic,
+    responses=errors(401, 403, 404, 409, 422),
+)
+async def request_consent(
+    learner_id: uuid.UUID, body: ConsentRequestIn, session: SessionDep, user: CurrentUser
+) -> ConsentRequestPublic:
+    """The school asks for a consent: the learner's guardians are told in their feed and by
+    e-mail, in their language (the learner, from the age at which they decide alone). Staff of
+    the learner's school and admins. 409 `consent_already_given`, or `no_guardian` when a
+    guardian must consent and none is linked yet (invite one)."""
+    asked = await consent_requests.request(
+        session, actor=user, learner_id=learner_id, purpose=body.purpose, now=utcnow()
+    )
+    return ConsentRequestPublic(
+        id=asked.id,
+        learner_id=asked.learner_id,
+        purpose=asked.purpose,
+        to="guardians" if asked.to == "guardians" else "learner",
+        notified=asked.notified,
+    )

@@ -114,6 +114,32 @@ class FamilySession(BaseModel):
     partner_schools: list[PartnerSchool]
 
 
+class FamilyAttendance(BaseModel):
+    """One session held, as the learner attended it (docs/attendance.md)."""
+
+    session_id: uuid.UUID
+    title: str
+    starts_at: datetime
+    local_starts_at: datetime
+    status: Literal["present", "late", "partial", "absent", "excused"]
+    online_minutes: float
+
+
+class FamilyExchangeHours(BaseModel):
+    exchange_id: uuid.UUID
+    hours: float
+    sessions: int
+    countries: list[str] = Field(description="Partner countries of the exchange")
+
+
+class FamilyHours(BaseModel):
+    """Virtual-mobility contact hours so far: measured presence inside sessions."""
+
+    total_hours: float
+    exchanges: list[FamilyExchangeHours]
+    countries_met: list[str]
+
+
 class FamilyLearner(BaseModel):
     learner_id: uuid.UUID
     display_name: str
@@ -124,7 +150,31 @@ class FamilyLearner(BaseModel):
     upcoming_sessions: list[FamilySession]
     partner_schools: list[PartnerSchool]
     consents: list[ConsentPublic]
+    recent_attendance: list[FamilyAttendance] = Field(description="Latest sessions, newest first")
+    hours: FamilyHours
+    absence_alerts: bool = Field(description="Whether you hear when this learner misses one")
 
 
 class FamilyView(BaseModel):
     items: list[FamilyLearner]
+
+
+class AbsenceAlerts(Input):
+    absence: bool = Field(description="Tell me when this learner misses a session")
+
+
+class AbsenceAlertsPublic(BaseModel):
+    learner_id: uuid.UUID
+    absence: bool
+
+
+class ConsentRequestIn(Input):
+    purpose: Purpose = Field(examples=list(PURPOSES))
+
+
+class ConsentRequestPublic(BaseModel):
+    id: uuid.UUID
+    learner_id: uuid.UUID
+    purpose: str
+    to: Literal["guardians", "learner"]
+    notified: int = Field(description="How many people were told")

@@ -10,13 +10,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.errors import Forbidden
+from app.domain.attendance import AttendanceRules, Status
+from app.errors import Forbidden, not_found
 from app.models import (
     ClassLearner,
     Exchange,
@@ -27,10 +28,27 @@ from app.models import (
     SchoolClass,
     User,
 )
-from app.services import consents
+from app.services import attendance, consents, hours
 from app.services.consents import ConsentState, LearnerFacts
+from app.services.hours import LearnerHours
 
 UPCOMING_LIMIT = 20
+RECENT_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How attendance is judged and read (from the settings, with the app's clock)."""
+
+    rules: AttendanceRules
+    stale_after: timedelta
+
+
+@dataclass(frozen=True)
+class Attended:
+    live: LiveSession
+    status: Status
+    online_seconds: int
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,9 @@ class FamilyEntry:
     consents: list[ConsentState]
     partners: list[Organisation]
     sessions: list[tuple[LiveSession, list[Organisation]]]
+    recent: list[Attended]  # the latest sessions held, newest first
+    hours: LearnerHours
+    absence_alerts: bool
 
 
 async def _partners_by_exchange(
@@ -61,10 +82,46 @@ async def _partners_by_exchange(
     return found
 
 
+async def _recent(
+    session: AsyncSession,
+    learner: User,
+    exchange_ids: list[uuid.UUID],
+    now: datetime,
+    measure: Measure,
+) -> list[Attended]:
+    held = (
+        await session.scalars(
+            select(LiveSession)
+            .where(
+                col(LiveSession.exchange_id).in_(exchange_ids),
+                col(LiveSession.status) != "cancelled",
+                col(LiveSession.starts_at) <= now,
+            )
+            .order_by(col(LiveSession.starts_at).desc(), col(LiveSession.id))
+            .limit(RECENT_LIMIT)
+        )
+    ).all()
+    found = []
+    for live in held:
+        sheet, *_ = await attendance.compute(
+            session, live=live, now=now, rules=measure.rules, stale_after=measure.stale_after
+        )
+        line = next((x for x in sheet.learners + sheet.guests if x.user_id == learner.id), None)
+        if line is not None:
+            found.append(Attended(live, line.status, line.online_seconds))
+    return found
+
+
 async def _entry(
-    session: AsyncSession, actor: User, learner: User, zone: str | None, now: datetime
+    session: AsyncSession,
+    actor: User,
+    learner: User,
+    zone: str | None,
+    now: datetime,
+    measure: Measure,
 ) -> FamilyEntry:
     facts, states = await consents.overview_of(session, actor=actor, learner=learner, now=now)
+    link = await session.get(GuardianLink, (actor.id, learner.id))
     school = (
         await session.get(Organisation, learner.organisation_id)
         if learner.organisation_id
@@ -106,11 +163,22 @@ async def _entry(
         consents=states,
         partners=sorted(every_partner.values(), key=lambda o: (o.country, o.name)),
         sessions=[(s, partners.get(s.exchange_id, [])) for s in upcoming],
+        recent=await _recent(session, learner, exchange_ids, now, measure),
+        hours=await hours.learner_hours(
+            session,
+            learner_id=learner.id,
+            own_country=school.country if school else None,
+            start=None,
+            end=None,
+            now=now,
+            stale_after=measure.stale_after,
+        ),
+        absence_alerts=bool(link and link.absence_alerts),
     )
 
 
 async def view(
-    session: AsyncSession, *, actor: User, timezone: str | None, now: datetime
+    session: AsyncSession, *, actor: User, timezone: str | None, now: datetime, measure: Measure
 ) -> list[FamilyEntry]:
     if actor.role != "guardian":
         raise Forbidden("The family view is for guardians.")
@@ -122,4 +190,16 @@ async def view(
             .order_by(col(User.display_name), col(User.id))
         )
     ).all()
-    return [await _entry(session, actor, learner, timezone, now) for learner in learners]
+    return [await _entry(session, actor, learner, timezone, now, measure) for learner in learners]
+
+
+async def set_absence_alerts(
+    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, absence: bool
+) -> bool:
+    """A guardian asks (or stops asking) to hear when this learner misses a session."""
+    link = await session.get(GuardianLink, (actor.id, learner_id))
+    if actor.role != "guardian" or link is None:
+        raise not_found("Learner")
+    link.absence_alerts = absence
+    await session.flush()
+    return link.absence_alerts

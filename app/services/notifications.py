@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -119,14 +119,7 @@ async def _announce(
         local = facts
         if facts.starts_at is not None:
             zone = recipient.timezone
-            local = Facts(
-                title=facts.title,
-                starts_at=facts.starts_at.astimezone(ZoneInfo(zone)),
-                zone=zone,
-                count=facts.count,
-                reason=facts.reason,
-                partners=facts.partners,
-            )
+            local = replace(facts, starts_at=facts.starts_at.astimezone(ZoneInfo(zone)), zone=zone)
         message = render(event, language_for(recipient.country), local)
         session.add(
             Notification(
@@ -221,6 +214,84 @@ async def exchange_event(
         data={"exchange_id": str(exchange_id)},
         actor=actor,
     )
+
+
+async def _guardians(
+    session: AsyncSession, learner: User, *, absence_only: bool
+) -> list[Recipient]:
+    """The learner's guardians (those who asked for absence alerts, if `absence_only`), each
+    reading in the language and zone of the learner's school."""
+    org = (
+        await session.get(Organisation, learner.organisation_id)
+        if learner.organisation_id
+        else None
+    )
+    stmt = (
+        select(User)
+        .join(GuardianLink, col(GuardianLink.guardian_id) == col(User.id))
+        .where(col(GuardianLink.learner_id) == learner.id, col(User.is_active))
+        .order_by(col(User.id))
+    )
+    if absence_only:
+        stmt = stmt.where(col(GuardianLink.absence_alerts))
+    guardians = await session.scalars(stmt)
+    return [
+        Recipient(g, org.country if org else None, org.timezone if org else "UTC")
+        for g in guardians
+    ]
+
+
+async def consent_requested(
+    session: AsyncSession,
+    *,
+    learner: User,
+    purpose: str,
+    request_id: uuid.UUID,
+    actor: User,
+    to_guardians: bool,
+) -> int:
+    """Ask for a consent: the learner's guardians, or the learner when they decide alone.
+    Answers how many people were told."""
+    if to_guardians:
+        recipients = await _guardians(session, learner, absence_only=False)
+    else:
+        org = (
+            await session.get(Organisation, learner.organisation_id)
+            if learner.organisation_id
+            else None
+        )
+        recipients = [
+            Recipient(learner, org.country if org else None, org.timezone if org else "UTC")
+        ]
+    await _announce(
+        session,
+        event="consent.requested",
+        event_key=f"consent.requested:{request_id}",
+        recipients=recipients,
+        facts=Facts(learner=learner.display_name, purpose=purpose),
+        data={"learner_id": str(learner.id), "purpose": purpose},
+        actor=actor,
+    )
+    return len(recipients)
+
+
+async def learner_absent(session: AsyncSession, *, live: LiveSession, learner: User) -> int:
+    """Tell the guardians who opted in that `learner` missed `live` (once per session)."""
+    recipients = await _guardians(session, learner, absence_only=True)
+    await _announce(
+        session,
+        event="learner.absent",
+        event_key=f"learner.absent:{live.id}:{learner.id}",
+        recipients=recipients,
+        facts=Facts(title=live.title, starts_at=live.starts_at, learner=learner.display_name),
+        data={
+            "learner_id": str(learner.id),
+            "session_id": str(live.id),
+            "starts_at": live.starts_at.isoformat(),
+        },
+        actor=None,
+    )
+    return len(recipients)
 
 
 # --- the feed --------------------------------------------------------------------------------
