@@ -12,8 +12,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.domain.matching.compatibility import compatibility_graph, group_check, prepare
+from app.domain.matching.compatibility import check_pair, group_check, prepare
 from app.domain.matching.groups import solve_groups
+from app.domain.matching.pair_graph import compatible_pairs
 from app.domain.matching.pairs import solve_pairs
 from app.domain.matching.types import (
     ClassId,
@@ -60,13 +61,15 @@ class MatchingOutcome:
     shares: dict[str, dict[str, float]]
 
 
-def _solver_weight(pair: Compatibility, instance: MatchingInstance, country: dict[str, str]) -> int:
+def _solver_weight(
+    a: ClassId, b: ClassId, score: int, instance: MatchingInstance, country: dict[str, str]
+) -> int:
     if not instance.prefer_new_countries:
-        return pair.score
-    met_before = country[pair.b] in instance.met_countries.get(pair.a, frozenset()) or (
-        country[pair.a] in instance.met_countries.get(pair.b, frozenset())
+        return score
+    met_before = country[b] in instance.met_countries.get(a, frozenset()) or (
+        country[a] in instance.met_countries.get(b, frozenset())
     )
-    return int(pair.score * NEW_COUNTRY_PENALTY) if met_before else pair.score
+    return int(score * NEW_COUNTRY_PENALTY) if met_before else score
 
 
 def _shares(profiles: Sequence[ClassProfile], matched: set[ClassId]) -> dict[str, dict[str, float]]:
@@ -81,21 +84,29 @@ def _shares(profiles: Sequence[ClassProfile], matched: set[ClassId]) -> dict[str
 def run_matching(instance: MatchingInstance) -> MatchingOutcome:
     profiles = instance.profiles
     country = {p.id: p.country for p in profiles}
-    pairs, reasons = compatibility_graph(profiles, instance.options)
-    allowed = [p for p in pairs if frozenset((p.a, p.b)) not in instance.excluded_pairs]
-    by_key = {(p.a, p.b): p for p in allowed}
+    graph = compatible_pairs(profiles, instance.options)
+    reasons = graph.reasons
+    prepared = {p.id: prepare(p, instance.options) for p in profiles}
+    weights = {
+        (a, b): _solver_weight(a, b, score, instance, country)
+        for a, b, score in graph.edges()
+        if frozenset((a, b)) not in instance.excluded_pairs
+    }
+
+    def pair_proposal(a: ClassId, b: ClassId) -> ProposalOut:
+        checked = check_pair(prepared[a], prepared[b], instance.options)
+        assert not isinstance(checked, Refusal)
+        return _pair_proposal(checked)
+
     nodes = [p.id for p in profiles]
     proposals: list[ProposalOut] = []
     objective = 0
     if instance.group_size == 2:
-        result = solve_pairs(
-            nodes, [(p.a, p.b, _solver_weight(p, instance, country)) for p in allowed]
-        )
+        result = solve_pairs(nodes, [(a, b, w) for (a, b), w in weights.items()])
         for a, b, _weight in result.pairs:
-            proposals.append(_pair_proposal(by_key[(a, b) if a < b else (b, a)]))
+            proposals.append(pair_proposal(a, b))
         upper_bound, gap, exact = result.upper_bound, result.gap, True
     else:
-        prepared = {p.id: prepare(p, instance.options) for p in profiles}
 
         def group_ok(members: tuple[ClassId, ...]) -> int | None:
             for i, a in enumerate(members):
@@ -108,7 +119,7 @@ def run_matching(instance: MatchingInstance) -> MatchingOutcome:
         groups = solve_groups(
             nodes,
             country,
-            {key: _solver_weight(p, instance, country) for key, p in by_key.items()},
+            weights,
             instance.group_size,
             group_ok,
             time_budget_s=instance.time_budget_s,
@@ -128,7 +139,7 @@ def run_matching(instance: MatchingInstance) -> MatchingOutcome:
                 )
             )
         for a, b, _weight in groups.pairs.pairs:
-            proposals.append(_pair_proposal(by_key[(a, b) if a < b else (b, a)]))
+            proposals.append(pair_proposal(a, b))
         upper_bound = groups.best_bound if groups.best_bound is not None else float("nan")
         gap, exact = (groups.gap if groups.gap is not None else float("nan")), groups.exact
     objective = sum(p.score for p in proposals)

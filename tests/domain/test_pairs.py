@@ -177,3 +177,26 @@ def test_components_and_repeated_edges() -> None:
 def test_rejects_bad_input(nodes: list[str], edges: list[tuple[str, str, int]]) -> None:
     with pytest.raises(ValueError, match=r"."):
         solve_pairs(nodes, edges)
+
+
+def test_generated_classes_are_solved_by_proof_and_equal_networkx(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A dense compatibility graph (a third of all pairs): the sparse solve must prove its
+    answer (the fallback on every edge is switched off) and reach networkx's optimum."""
+    from app.domain.matching import pairs
+    from app.domain.matching.pair_graph import compatible_pairs
+    from app.domain.matching.types import MatchingOptions
+    from bench.generator import generate
+
+    def no_fallback(g: pairs.Graph) -> list[tuple[int, int]]:
+        raise AssertionError("the certificate failed; the solve fell back to every edge")
+
+    profiles = generate(200, 3)
+    graph = compatible_pairs(profiles, MatchingOptions())
+    nodes, edges = [p.id for p in profiles], graph.edges()
+    assert len(edges) > 0.25 * len(nodes) * (len(nodes) - 1) / 2
+    monkeypatch.setattr(pairs, "blossom", no_fallback)
+    result = solve_pairs(nodes, edges)
+    check_shape(result, nodes, edges)
+    assert (len(result.pairs), result.objective) == networkx_optimum(nodes, edges)

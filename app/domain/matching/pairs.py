@@ -1,18 +1,24 @@
 """Optimal pairs: a maximum-cardinality matching of maximum weight, exactly.
 
 `solve_pairs` matches as many classes as can be matched and, among all matchings of that size,
-takes one of greatest total score. The engine is Edmonds' blossom algorithm as implemented by
-rustworkx: `max_weight_matching(max_cardinality=True)` returns, like networkx's
-`max_weight_matching(maxcardinality=True)`, a maximum-weight matching among the
-maximum-cardinality ones (the tests compare both, and a CP-SAT model, on random graphs). Weights
-are integers, so the optimum is exact, with no floating-point tolerance.
+takes one of greatest total score. Weights are integers, so the optimum is exact, with no
+floating-point tolerance.
+
+The compatibility graphs are dense (a third of all pairs), and the blossom algorithm costs
+about O(n * m) on them. So the solve first goes through `sparse.certified_matching`: the
+optimum on each class's few best edges, found by a warm-started blossom algorithm that also
+returns its dual solution, which is then checked exactly, in integers, against *every* edge.
+A passed check proves the matching optimal on the whole graph (see `sparse`); edges that fail it
+join the sparse graph and the solve repeats. When no proof comes (for example when the maximum
+cardinality is below what the parity of the components allows), the answer comes from
+Edmonds' blossom algorithm as implemented by rustworkx on all edges, one connected component
+at a time: `max_weight_matching(max_cardinality=True)`, which like networkx's
+`max_weight_matching(maxcardinality=True)` returns a maximum-weight matching among the
+maximum-cardinality ones. The tests compare the result with networkx and with a CP-SAT model.
 
 Next to the objective comes an upper bound on the weight of *any* matching (see
 `assignment_bound`) and the relative gap to it. The bound ignores the cardinality rule, so the
 gap also shows what matching every class that can be matched costs.
-
-Each connected component of the compatibility graph is solved on its own: the blossom algorithm
-costs about O(n * m) per component.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import numpy.typing as npt
 import rustworkx as rx
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+
+from app.domain.matching.sparse import certified_matching
 
 MAX_WEIGHT = 1000
 
@@ -134,8 +142,16 @@ def _weight(value: int) -> int:
     return value
 
 
+def matching(g: Graph) -> list[tuple[int, int]]:
+    """Maximum-cardinality, maximum-weight matching of `g`, as index pairs `(a, b)`, a < b:
+    proven on a sparse graph when possible, else rustworkx on every edge."""
+    found = certified_matching(g.n, g.a, g.b, g.w)
+    return found if found is not None else blossom(g)
+
+
 def blossom(g: Graph) -> list[tuple[int, int]]:
-    """Maximum-cardinality, maximum-weight matching of `g`, as index pairs `(a, b)`, a < b."""
+    """Maximum-cardinality, maximum-weight matching of `g` by rustworkx on every edge, as
+    index pairs `(a, b)`, a < b."""
     matching: list[tuple[int, int]] = []
     for mask in _components(g):
         a, b, w = g.a[mask], g.b[mask], g.w[mask]
@@ -161,13 +177,18 @@ def solve_pairs(nodes: Sequence[str], edges: Sequence[tuple[str, str, int]]) -> 
     twice counts once, with its greater weight). Raises ValueError on repeated nodes, unknown
     nodes, loops and weights out of range. Deterministic for a given input.
     """
-    g = index_graph(nodes, edges)
-    matching = blossom(g)
+    return solve_graph(index_graph(nodes, edges), nodes)
+
+
+def solve_graph(g: Graph, nodes: Sequence[str]) -> PairResult:
+    """`solve_pairs` on a graph already indexed (`nodes[i]` names node i, edges as
+    `index_graph` leaves them: `a < b`, sorted, distinct, weights 0..1000)."""
+    found = matching(g)
     names = list(nodes)
     keys = g.a * max(g.n, 1) + g.b
     pairs: list[tuple[str, str, int]] = []
     matched = np.zeros(g.n, dtype=bool)
-    for i, j in matching:
+    for i, j in found:
         weight = int(g.w[np.searchsorted(keys, i * max(g.n, 1) + j)])
         x, y = sorted((names[i], names[j]))
         pairs.append((x, y, weight))
