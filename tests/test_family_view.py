@@ -103,3 +103,30 @@ async def test_only_guardians_have_a_family_view(api: Api, client: AsyncClient) 
     )
     assert bad_zone.status_code == 422
     assert (await client.get(f"{API}/family")).status_code == 401
+
+
+async def test_a_guardians_calendar_feed_holds_their_learners_sessions(
+    api: Api, client: AsyncClient
+) -> None:
+    it = await school(api, "IT", "Europe/Rome")
+    es = await school(api, "ES", "Europe/Madrid")
+    giulia = await learner(api, it, 15)
+    other = await learner(api, it, 15)
+    nonna = await guardian_of(api, giulia)
+    exchange = await exchange_between(client, api, [it, es], [[giulia], []])
+    unrelated = await exchange_between(client, api, [it, es], [[other], []])
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=3)
+    ours = await schedule(client, exchange, start, title="Pasta e paella")
+    await schedule(client, unrelated, start + timedelta(hours=2), title="Not hers")
+
+    created = await client.post(f"{API}/calendar/feeds", headers=nonna.headers)
+    assert created.status_code == 201, created.text
+    url = created.json()["url"].removeprefix("http://test")
+    feed = await client.get(url)  # calendar apps fetch it without a login
+    assert feed.status_code == 200, feed.text
+    assert feed.headers["content-type"].startswith("text/calendar")
+    body = feed.text
+    assert body.count("BEGIN:VEVENT") == 1
+    assert f"UID:{ours['id']}" in body.replace("\r\n ", "")
+    assert "Pasta e paella" in body
+    assert "Not hers" not in body

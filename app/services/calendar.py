@@ -14,14 +14,23 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.errors import not_found
-from app.models import CalendarFeed, LiveSession, User, utcnow
+from app.models import (
+    CalendarFeed,
+    ClassLearner,
+    Exchange,
+    ExchangeClass,
+    LiveSession,
+    User,
+    utcnow,
+)
 from app.security.tokens import token_digest
 from app.services import sessions
+from app.services.access import linked_learner_ids
 
 PRODID = "-//Passerelle//Virtual exchange sessions//EN"
 UID_DOMAIN = "passerelle"
@@ -85,6 +94,22 @@ async def revoke_feed(session: AsyncSession, *, actor: User, feed_id: uuid.UUID)
         raise not_found("Calendar feed")
 
 
+def _feed_scope(owner: User) -> ColumnElement[bool]:
+    """A guardian's feed holds their linked learners' sessions (of active exchanges); anyone
+    else's, the sessions they can see."""
+    if owner.role != "guardian":
+        return sessions.visible_to(owner)
+    classes = select(col(ClassLearner.class_id)).where(
+        col(ClassLearner.learner_id).in_(linked_learner_ids(owner.id))
+    )
+    exchanges = (
+        select(col(Exchange.id))
+        .join(ExchangeClass, col(ExchangeClass.exchange_id) == col(Exchange.id))
+        .where(col(ExchangeClass.class_id).in_(classes), col(Exchange.status) == "active")
+    )
+    return col(LiveSession.exchange_id).in_(exchanges)
+
+
 async def feed(session: AsyncSession, *, token: str, now: datetime) -> bytes:
     found = (
         await session.scalars(
@@ -100,7 +125,7 @@ async def feed(session: AsyncSession, *, token: str, now: datetime) -> bytes:
     rows = (
         await session.scalars(
             select(LiveSession)
-            .where(sessions.visible_to(owner), col(LiveSession.ends_at) > now - FEED_PAST)
+            .where(_feed_scope(owner), col(LiveSession.ends_at) > now - FEED_PAST)
             .order_by(col(LiveSession.starts_at))
         )
     ).all()
