@@ -20,11 +20,12 @@ from app.realtime.broker import Retention, make_broker
 from app.routers.api import include_routers
 from app.security import passwords
 from app.security.tokens import KeyRing
-from app.services.absence_alerts import AbsenceWatcher
 from app.services.attendance import rules_from
 from app.services.auth import ensure_admin
 from app.services.family import Measure
 from app.services.outbox import start_sender
+from app.services.retention import DataRetention
+from app.services.session_close import SessionCloser
 from app.settings import Settings, get_settings, resolve_secret
 
 log = logging.getLogger("passerelle")
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         outbox = start_sender(
             ctx.sessions, smtp_url=settings.smtp_url, poll_seconds=settings.outbox_poll_seconds
         )
-        absences = AbsenceWatcher(
+        closer = SessionCloser(
             ctx.sessions,
             clock=clock,
             measure=Measure(
@@ -72,8 +73,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
                 stale_after=timedelta(seconds=settings.ws_presence_stale_s),
             ),
             poll_seconds=settings.absence_alerts_poll_seconds,
+            retention=DataRetention(settings.retention_chat_days, settings.retention_presence_days),
+            purge_seconds=settings.retention_purge_seconds,
         )
-        absences.start()
+        closer.start()
         try:
             if settings.admin_email and settings.admin_password:
                 async with unit_of_work(ctx.sessions) as session:
@@ -84,7 +87,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             await ctx.hub.start()
             yield
         finally:
-            await absences.close()
+            await closer.close()
             if outbox is not None:
                 await outbox.close()
             await ctx.hub.stop()

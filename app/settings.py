@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     certificate_min_hours: float = Field(default=10.0, gt=0, le=1000)
     # how often each process looks for ended sessions whose absences are to be announced
     absence_alerts_poll_seconds: float = Field(default=30.0, gt=0)
+    # retention: chat (messages and room events) and presence details, in days after a
+    # session's end; sealed attendance records stay
+    retention_chat_days: int = Field(default=30, ge=1, le=3650)
+    retention_presence_days: int = Field(default=90, ge=1, le=3650)
+    retention_purge_seconds: float = Field(default=3600.0, gt=0)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     log_json: bool = True

@@ -123,6 +123,10 @@ A_LEARNERS = users_of("a", "learner", "learner2")
 
 ADMIN = "admin"
 ADMIN_ROWS = [
+    Row(ADMIN, "GET", "/learners/{learner_a}/hours", 200),
+    Row(ADMIN, "GET", "/learners/{learner_a}/hours.csv", 200),
+    Row(ADMIN, "GET", "/classes/{class_a}/attendance-report", 200),
+    Row(ADMIN, "GET", "/classes/{class_a}/attendance-report.csv", 200),
     Row(ADMIN, "GET", "/organisations", 200, sees="org_a org_b org_c"),
     Row(ADMIN, "GET", "/users", 200, sees=ALL_USERS),
     Row(ADMIN, "GET", "/classes", 200, sees="class_a class_b class_c"),
@@ -190,6 +194,14 @@ ADMIN_ROWS = [
 
 CA, CB, CC = "coordinator_a", "coordinator_b", "coordinator_c"
 COORDINATOR_ROWS = [
+    Row(CA, "GET", "/learners/{learner_a}/hours", 200),
+    Row(CA, "GET", "/learners/{learner_a}/hours.csv", 200),
+    Row(CB, "GET", "/learners/{learner_a}/hours", 404),
+    Row(CB, "GET", "/learners/{learner_a}/hours.csv", 404),
+    Row(CA, "GET", "/classes/{class_a}/attendance-report", 200),
+    Row(CA, "GET", "/classes/{class_a}/attendance-report.csv", 200),
+    Row(CB, "GET", "/classes/{class_a}/attendance-report", 404),
+    Row(CB, "GET", "/classes/{class_a}/attendance-report.csv", 404),
     # Lists, before any write adds rows.
     Row(CA, "GET", "/organisations", 200, sees="org_a org_b"),
     Row(CC, "GET", "/organisations", 200, sees="org_c"),
@@ -426,6 +438,12 @@ COORDINATOR_ROWS = [
 
 TA, T2, TB = "teacher_a", "teacher2_a", "teacher_b"
 TEACHER_ROWS = [
+    Row(TA, "GET", "/learners/{learner_a}/hours", 200),
+    Row(TA, "GET", "/learners/{learner_a}/hours.csv", 200),
+    Row(TB, "GET", "/learners/{learner_a}/hours", 404),
+    Row(TA, "GET", "/classes/{class_a}/attendance-report", 200),
+    Row(TA, "GET", "/classes/{class_a}/attendance-report.csv", 200),
+    Row(T2, "GET", "/classes/{class_a}/attendance-report", 404),
     Row(TA, "GET", "/organisations", 200, sees="org_a org_b"),
     Row(TA, "GET", "/users", 200, sees=f"{A_STAFF} {A_LEARNERS}"),
     Row(TA, "GET", "/users?role=guardian", 200, sees=""),
@@ -578,6 +596,12 @@ TEACHER_ROWS = [
 
 LA, L2, LB = "learner_a", "learner2_a", "learner_b"
 LEARNER_ROWS = [
+    Row(LA, "GET", "/learners/{learner_a}/hours", 200),
+    Row(LA, "GET", "/learners/{learner_a}/hours.csv", 200),
+    Row(L2, "GET", "/learners/{learner_a}/hours", 404),
+    Row(LA, "GET", "/classes/{class_a}/attendance-report", 403, code="not_class_staff"),
+    Row(LA, "GET", "/classes/{class_a}/attendance-report.csv", 403, code="not_class_staff"),
+    Row(L2, "GET", "/classes/{class_a}/attendance-report", 404),
     Row(LA, "GET", "/organisations", 200, sees="org_a org_b"),
     Row(LA, "GET", "/users", 200, sees="learner_a"),
     Row(LA, "GET", "/classes", 200, sees="class_a"),
@@ -671,6 +695,11 @@ LEARNER_ROWS = [
 
 GA, GB = "guardian_a", "guardian_b"
 GUARDIAN_ROWS = [
+    Row(GA, "GET", "/learners/{learner_a}/hours", 200),
+    Row(GA, "GET", "/learners/{learner_a}/hours.csv", 200),
+    Row(GA, "GET", "/learners/{learner_b}/hours", 404),
+    Row(GA, "GET", "/classes/{class_a}/attendance-report", 404),
+    Row(GA, "GET", "/classes/{class_a}/attendance-report.csv", 404),
     Row(GA, "GET", "/users", 200, sees="guardian_a learner_a"),
     Row(GA, "GET", "/classes", 200, sees=""),
     Row(GA, "GET", "/networks", 200, sees=""),

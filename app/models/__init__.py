@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from app.models.attendance import AttendanceOverride, Certificate
+from app.models.attendance import AttendanceOverride, AttendanceRecord, Certificate
 from app.models.audit import AuditRecord
 from app.models.base import UTCDateTime, utcnow
 from app.models.exchange import Exchange, ExchangeClass, MatchingRun
@@ -27,6 +27,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AttendanceOverride",
+    "AttendanceRecord",
     "AuditRecord",
     "BreakoutRound",
     "CalendarFeed",

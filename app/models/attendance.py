@@ -32,6 +32,31 @@ class AttendanceOverride(SQLModel, table=True):
     set_at: datetime = created_at_field()
 
 
+class AttendanceRecord(SQLModel, table=True):
+    """A learner's computed attendance of an ended session, sealed once after its end: what is
+    kept (for statistics, reports, hours and certificates) when the presence details are
+    purged after the retention period. Overrides stay in `attendance_override`."""
+
+    __tablename__ = "attendance_record"
+
+    session_id: uuid.UUID = Field(
+        foreign_key="live_session.id", primary_key=True, ondelete="CASCADE"
+    )
+    learner_id: uuid.UUID = Field(
+        foreign_key="user_account.id", primary_key=True, ondelete="CASCADE", index=True
+    )
+    on_roster: bool
+    status: str = Field(max_length=16)  # the computed status
+    online_seconds: int
+    first_join: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_leave: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    connections: int
+    class_id: uuid.UUID | None = Field(
+        default=None, foreign_key="school_class.id", ondelete="SET NULL"
+    )
+    country: str | None = Field(default=None, max_length=2)
+
+
 class Certificate(SQLModel, table=True):
     """A participation record: `payload` as issued, signed (HMAC-SHA256 over its canonical
     JSON with the key `key_id` of the key ring). One per learner and exchange."""

@@ -37,8 +37,9 @@ class LiveSession(SQLModel, table=True):
     status: str = Field(default="scheduled", max_length=16, index=True)
     cancel_reason: str | None = Field(default=None, max_length=500)
     sequence: int = 0  # iCalendar SEQUENCE, bumped on every change
-    # when the absences of this (ended) session were announced to the guardians who asked
-    absences_checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # when this ended session's attendance was sealed into `attendance_record` (and its
+    # absences announced); from then on presence details may be purged
+    attendance_sealed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_by: uuid.UUID | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )

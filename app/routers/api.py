@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from app.routers import (
     attendance,
+    attendance_reports,
     auth,
     classes,
     families,
@@ -38,6 +39,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(privacy.router)
     api.include_router(notifications.router)
     api.include_router(live.router)
+    api.include_router(attendance_reports.router)  # before attendance: its CSV routes
     api.include_router(attendance.router)
     app.include_router(health.router)
     app.include_router(api)

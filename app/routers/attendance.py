@@ -20,7 +20,7 @@ from app.schemas.attendance import (
     AttendanceRulesPublic,
     SessionAttendancePublic,
 )
-from app.services import attendance
+from app.services import attendance, attendance_overrides
 from app.services.attendance import Line, SessionAttendance
 from app.settings import Settings
 
@@ -150,7 +150,7 @@ async def override_attendance(
     `not_your_learner` for a partner school's teacher. Audited (old, new, reason); it survives
     every recomputation until removed."""
     live = await _session(session, session_id)
-    found = await attendance.set_override(
+    found = await attendance_overrides.set_override(
         session,
         actor=user,
         live=live,
@@ -178,7 +178,7 @@ async def clear_attendance_override(
 ) -> SessionAttendancePublic:
     """Remove an override: the computed status counts again. Audited."""
     live = await _session(session, session_id)
-    found = await attendance.clear_override(
+    found = await attendance_overrides.clear_override(
         session,
         actor=user,
         live=live,

@@ -1,5 +1,6 @@
-"""Attendance of a session, computed afresh from its presence intervals on every read, with
-teachers' overrides on top; who sees which lines, and overrides (audited).
+"""Attendance of a session, computed afresh from its presence intervals on every read (from
+its sealed records once it has ended and been sealed), with teachers' overrides on top, and who
+sees which lines. Overrides themselves: `app/services/attendance_overrides.py`.
 
 Nothing here stores a computed status: presence is the record, the rules are pure
 (`app/domain/attendance.py`), so a change of rules or a late reaped interval shows at once and
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -26,7 +27,7 @@ from app.domain.attendance import (
     Status,
     compute_attendance,
 )
-from app.errors import Forbidden, not_found
+from app.errors import not_found
 from app.models import (
     AttendanceOverride,
     ClassLearner,
@@ -39,7 +40,7 @@ from app.models import (
     SchoolClass,
     User,
 )
-from app.services.audit import audit
+from app.services import attendance_records as records
 
 Access = Literal["full", "partner", "hidden"]
 
@@ -149,7 +150,7 @@ async def _exchange_orgs(db: AsyncSession, exchange_id: uuid.UUID) -> set[uuid.U
     return set(found)
 
 
-async def _teaches_in(db: AsyncSession, teacher_id: uuid.UUID, exchange_id: uuid.UUID) -> bool:
+async def teaches_in(db: AsyncSession, teacher_id: uuid.UUID, exchange_id: uuid.UUID) -> bool:
     found = await db.scalar(
         select(col(ClassTeacher.class_id))
         .join(ExchangeClass, col(ExchangeClass.class_id) == col(ClassTeacher.class_id))
@@ -176,7 +177,7 @@ async def access_rule(
     a partner school's reduced); others see only the lines of the learners in `only`."""
     if actor.role == "admin":
         return True, None
-    if actor.role == "teacher" and await _teaches_in(db, actor.id, live.exchange_id):
+    if actor.role == "teacher" and await teaches_in(db, actor.id, live.exchange_id):
         return True, None
     if actor.role == "coordinator" and actor.organisation_id in await _exchange_orgs(
         db, live.exchange_id
@@ -217,12 +218,28 @@ async def compute(
     set[uuid.UUID],
     dict[uuid.UUID, OverrideInfo],
 ]:
-    """The sheet and what it was computed from (no access rules: for reports and hours)."""
-    people = await roster(db, live.exchange_id)
-    spans, online, seen = await presence_of(db, live.id, now=now, stale_after=stale_after)
+    """The sheet and what it was computed from (no access rules: for reports and hours):
+    from the sealed records once the session is sealed, else from its presence."""
     overrides = await _overrides(db, live.id)
+    if live.attendance_sealed_at is not None:
+        lines = await records.sealed_lines(db, live)
+        sheet = records.sheet_from(
+            live,
+            (r for r, _ in lines),
+            {k: Override(v.status, v.reason) for k, v in overrides.items()},
+            now,
+        )
+        people = {
+            r.learner_id: Person(u.id, u.display_name, r.country, r.class_id, u.organisation_id)
+            for r, u in lines
+        }
+        roster_people = [people[r.learner_id] for r, _ in lines if r.on_roster]
+        guests = {r.learner_id: people[r.learner_id] for r, _ in lines if not r.on_roster}
+        return sheet, roster_people, guests, set(), overrides
+    people_list = await roster(db, live.exchange_id)
+    spans, online, seen = await presence_of(db, live.id, now=now, stale_after=stale_after)
     sheet = compute_attendance(
-        roster=[p.id for p in people],
+        roster=[p.id for p in people_list],
         spans=spans,
         starts_at=live.starts_at,
         ends_at=live.ends_at,
@@ -230,13 +247,50 @@ async def compute(
         rules=rules,
         overrides={k: Override(v.status, v.reason) for k, v in overrides.items()},
     )
-    guests: dict[uuid.UUID, Person] = {}
+    guest_people: dict[uuid.UUID, Person] = {}
     for line in sheet.guests:
         interval = seen[line.user_id]
-        guests[line.user_id] = Person(
-            line.user_id, interval.display_name, interval.country, interval.class_id, None
+        user = await db.get(User, line.user_id)
+        guest_people[line.user_id] = Person(
+            line.user_id,
+            interval.display_name,
+            interval.country,
+            interval.class_id,
+            user.organisation_id if user else None,
         )
-    return sheet, people, guests, online, overrides
+    return sheet, people_list, guest_people, online, overrides
+
+
+async def seal(
+    db: AsyncSession,
+    *,
+    live: LiveSession,
+    now: datetime,
+    rules: AttendanceRules,
+    stale_after: timedelta,
+) -> AttendanceSheet | None:
+    """Write an ended session's attendance to `attendance_record`, once: the conditional
+    update of `attendance_sealed_at` is the claim, so of two processes only one seals. None
+    when the session has not ended or was sealed already."""
+    if live.attendance_sealed_at is not None or now < live.ends_at:
+        return None
+    sheet, people, guests, _, _ = await compute(
+        db, live=live, now=now, rules=rules, stale_after=stale_after
+    )
+    claimed = await db.execute(
+        update(LiveSession)
+        .where(col(LiveSession.id) == live.id, col(LiveSession.attendance_sealed_at).is_(None))
+        .values(attendance_sealed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    places = {p.id: (p.class_id, p.country) for p in people}
+    places |= {g.id: (g.class_id, g.country) for g in guests.values()}
+    db.add_all(records.records_from(live, sheet, places))
+    await db.flush()
+    await db.refresh(live)
+    return sheet
 
 
 async def for_session(
@@ -273,118 +327,3 @@ async def for_session(
         learners=lines(sheet.learners, by_id),
         guests=lines(sheet.guests, guests),
     )
-
-
-async def _may_override(db: AsyncSession, actor: User, learner: User, live: LiveSession) -> bool:
-    if actor.role == "admin":
-        return True
-    if actor.role == "coordinator":
-        return (
-            actor.organisation_id is not None and actor.organisation_id == learner.organisation_id
-        )
-    if actor.role != "teacher":
-        return False
-    found = await db.scalar(
-        select(col(ClassTeacher.class_id))
-        .join(ClassLearner, col(ClassLearner.class_id) == col(ClassTeacher.class_id))
-        .join(ExchangeClass, col(ExchangeClass.class_id) == col(ClassTeacher.class_id))
-        .where(
-            col(ClassTeacher.teacher_id) == actor.id,
-            col(ClassLearner.learner_id) == learner.id,
-            col(ExchangeClass.exchange_id) == live.exchange_id,
-        )
-        .limit(1)
-    )
-    if found is not None:
-        return True
-    # a guest (left the roster): a teacher of the session from the learner's own school
-    return learner.organisation_id == actor.organisation_id and await _teaches_in(
-        db, actor.id, live.exchange_id
-    )
-
-
-async def set_override(
-    db: AsyncSession,
-    *,
-    actor: User,
-    live: LiveSession,
-    learner_id: uuid.UUID,
-    status: Status,
-    reason: str,
-    now: datetime,
-    rules: AttendanceRules,
-    stale_after: timedelta,
-) -> SessionAttendance:
-    """A teacher's status for one learner (on the roster or a guest), with a reason; audited
-    with the old and new status. 404 when the learner is not in the session's attendance,
-    403 when the caller may see but not change that learner's line."""
-    before = await for_session(
-        db, actor=actor, live=live, now=now, rules=rules, stale_after=stale_after
-    )
-    line = next((x for x in before.learners + before.guests if x.person.id == learner_id), None)
-    learner = await db.get(User, learner_id)
-    if line is None or learner is None:
-        raise not_found("Learner")
-    if not await _may_override(db, actor, learner, live):
-        raise Forbidden(
-            "Only the learner's own teachers and school coordinators change their attendance.",
-            code="not_your_learner",
-        )
-    row = await db.get(AttendanceOverride, (live.id, learner_id))
-    if row is None:
-        row = AttendanceOverride(
-            session_id=live.id, learner_id=learner_id, status=status, reason=reason
-        )
-        db.add(row)
-    row.status, row.reason, row.set_by, row.set_at = status, reason, actor.id, now
-    await db.flush()
-    await audit(
-        db,
-        actor,
-        "attendance.overridden",
-        "user",
-        learner_id,
-        {"session_id": str(live.id), "old": line.numbers.status, "new": status, "reason": reason},
-    )
-    return await for_session(
-        db, actor=actor, live=live, now=now, rules=rules, stale_after=stale_after
-    )
-
-
-async def clear_override(
-    db: AsyncSession,
-    *,
-    actor: User,
-    live: LiveSession,
-    learner_id: uuid.UUID,
-    now: datetime,
-    rules: AttendanceRules,
-    stale_after: timedelta,
-) -> SessionAttendance:
-    """Back to the computed status; audited. 404 when there is no override."""
-    learner = await db.get(User, learner_id)
-    row = await db.get(AttendanceOverride, (live.id, learner_id))
-    if row is None or learner is None:
-        raise not_found("Override")
-    await for_session(db, actor=actor, live=live, now=now, rules=rules, stale_after=stale_after)
-    if not await _may_override(db, actor, learner, live):
-        raise Forbidden(
-            "Only the learner's own teachers and school coordinators change their attendance.",
-            code="not_your_learner",
-        )
-    old = row.status
-    await db.delete(row)
-    await db.flush()
-    after = await for_session(
-        db, actor=actor, live=live, now=now, rules=rules, stale_after=stale_after
-    )
-    line = next(x for x in after.learners + after.guests if x.person.id == learner_id)
-    await audit(
-        db,
-        actor,
-        "attendance.override_removed",
-        "user",
-        learner_id,
-        {"session_id": str(live.id), "old": old, "new": line.numbers.status},
-    )
-    return after

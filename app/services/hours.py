@@ -10,20 +10,28 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.domain.attendance import Span, contact_seconds
+from app.domain.csv_export import HoursRow
+from app.errors import InvalidInput
 from app.models import (
+    AttendanceRecord,
     ExchangeClass,
     LiveSession,
     Organisation,
     PresenceInterval,
     SchoolClass,
+    User,
 )
+from app.schemas.attendance_reports import ExchangeHoursPublic, LearnerHoursPublic, SchoolPublic
+from app.services.audit import record_cross_school_read
+from app.services.consents import visible_learner
 
 
 @dataclass(frozen=True)
@@ -77,21 +85,39 @@ async def learner_hours(
     exchange_id: uuid.UUID | None = None,
 ) -> LearnerHours:
     """Hours over the sessions starting in [start, end) (either bound may be open) that are
-    not cancelled, optionally of one exchange."""
+    not cancelled, optionally of one exchange: from the sealed records of ended sessions,
+    from presence for the others."""
+    in_range = [col(LiveSession.status) != "cancelled"]
+    if start is not None:
+        in_range.append(col(LiveSession.starts_at) >= start)
+    if end is not None:
+        in_range.append(col(LiveSession.starts_at) < end)
+    if exchange_id is not None:
+        in_range.append(col(LiveSession.exchange_id) == exchange_id)
+    seconds: dict[uuid.UUID, int] = defaultdict(int)
+    held: dict[uuid.UUID, list[datetime]] = defaultdict(list)
+    sealed = await db.execute(
+        select(col(AttendanceRecord.online_seconds), LiveSession)
+        .join(LiveSession, col(LiveSession.id) == col(AttendanceRecord.session_id))
+        .where(
+            col(AttendanceRecord.learner_id) == learner_id,
+            col(AttendanceRecord.online_seconds) > 0,
+            col(LiveSession.attendance_sealed_at).is_not(None),
+            *in_range,
+        )
+    )
+    for online, live in sealed:
+        seconds[live.exchange_id] += online
+        held[live.exchange_id].append(live.starts_at)
     stmt = (
         select(PresenceInterval, LiveSession)
         .join(LiveSession, col(LiveSession.id) == col(PresenceInterval.session_id))
         .where(
             col(PresenceInterval.user_id) == learner_id,
-            col(LiveSession.status) != "cancelled",
+            col(LiveSession.attendance_sealed_at).is_(None),
+            *in_range,
         )
     )
-    if start is not None:
-        stmt = stmt.where(col(LiveSession.starts_at) >= start)
-    if end is not None:
-        stmt = stmt.where(col(LiveSession.starts_at) < end)
-    if exchange_id is not None:
-        stmt = stmt.where(col(LiveSession.exchange_id) == exchange_id)
     spans: dict[uuid.UUID, list[Span]] = defaultdict(list)
     sessions: dict[uuid.UUID, LiveSession] = {}
     for interval, live in await db.execute(stmt):
@@ -100,8 +126,6 @@ async def learner_hours(
             left = interval.last_heartbeat  # its process died: as the sweeper will close it
         spans[live.id].append(Span(interval.user_id, interval.joined_at, left))
         sessions[live.id] = live
-    seconds: dict[uuid.UUID, int] = defaultdict(int)
-    held: dict[uuid.UUID, list[datetime]] = defaultdict(list)
     for session_id, live in sessions.items():
         online = contact_seconds(spans[session_id], [(live.starts_at, live.ends_at)], now)
         if online > 0:
@@ -132,3 +156,113 @@ async def learner_hours(
         exchanges=exchanges,
         countries=sorted(met),
     )
+
+
+def day_bounds(
+    first: date | None, last: date | None, zone: str
+) -> tuple[datetime | None, datetime | None]:
+    """The instants [local midnight starting `first`, local midnight after `last`) in the
+    time zone `zone` (so `last` is inclusive), either open when not given. 422 on the
+    `from` query field when `first` is after `last`, on either when out of range."""
+    if first is not None and last is not None and first > last:
+        raise InvalidInput("query.from", "must not be after `to`", kind="range_reversed")
+    tz = ZoneInfo(zone)
+
+    def midnight(day: date | None, field: str, days: int) -> datetime | None:
+        if day is None:
+            return None
+        try:
+            return datetime.combine(day + timedelta(days=days), time(0), tzinfo=tz).astimezone(UTC)
+        except OverflowError as exc:  # around year 1 or 9999
+            raise InvalidInput(field, "out of range", kind="date_out_of_range") from exc
+
+    return midnight(first, "query.from", 0), midnight(last, "query.to", 1)
+
+
+@dataclass(frozen=True)
+class HoursView:
+    learner: User
+    timezone: str  # the learner's school's, in which `first` and `last` are dates
+    first: date | None
+    last: date | None
+    hours: LearnerHours
+
+
+async def hours_of(
+    db: AsyncSession,
+    *,
+    actor: User,
+    learner_id: uuid.UUID,
+    first: date | None,
+    last: date | None,
+    now: datetime,
+    stale_after: timedelta,
+) -> HoursView:
+    """A learner's hours over the sessions starting on the local dates `first`..`last`
+    (inclusive, in the learner's school's time zone), for the learner, their guardians, their
+    school's staff and admins (404 for anyone else). An admin's read is audited as a
+    cross-school read."""
+    learner = await visible_learner(db, actor=actor, learner_id=learner_id)
+    org = await db.get(Organisation, learner.organisation_id) if learner.organisation_id else None
+    zone = org.timezone if org is not None else "UTC"
+    start, end = day_bounds(first, last, zone)
+    await record_cross_school_read(db, actor=actor, learner=learner, what="hours")
+    found = await learner_hours(
+        db,
+        learner_id=learner.id,
+        own_country=org.country if org is not None else None,
+        start=start,
+        end=end,
+        now=now,
+        stale_after=stale_after,
+    )
+    return HoursView(learner, zone, first, last, found)
+
+
+def hours_public(view: HoursView) -> LearnerHoursPublic:
+    """The API's shape: partner schools are the exchange's others than the learner's own."""
+    own, found = view.learner.organisation_id, view.hours
+    return LearnerHoursPublic(
+        learner_id=view.learner.id,
+        display_name=view.learner.display_name,
+        timezone=view.timezone,
+        from_date=view.first,
+        to_date=view.last,
+        seconds=found.seconds,
+        hours=as_hours(found.seconds),
+        exchanges=[
+            ExchangeHoursPublic(
+                exchange_id=ex.exchange_id,
+                seconds=ex.seconds,
+                hours=as_hours(ex.seconds),
+                sessions=ex.sessions,
+                first_session=ex.first_session,
+                last_session=ex.last_session,
+                partner_schools=[
+                    SchoolPublic(id=i, name=n, country=c) for i, n, c in ex.schools if i != own
+                ],
+                countries=ex.countries,
+            )
+            for ex in found.exchanges
+        ],
+        countries=found.countries,
+    )
+
+
+def hours_rows(view: HoursView) -> list[HoursRow]:
+    """One CSV row per exchange."""
+    own = view.learner.organisation_id
+    return [
+        HoursRow(
+            learner_id=view.learner.id,
+            exchange_id=ex.exchange_id,
+            first_session=ex.first_session,
+            last_session=ex.last_session,
+            sessions=ex.sessions,
+            seconds=ex.seconds,
+            hours=as_hours(ex.seconds),
+            partner_schools=[(n, c) for i, n, c in ex.schools if i != own],
+            countries=ex.countries,
+        )
+        for ex in view.hours.exchanges
+    ]

@@ -1,10 +1,12 @@
-"""After a session's scheduled end, tell the guardians who asked that their learner missed it.
+"""After a session's scheduled end: seal its attendance, tell the guardians who asked that
+their learner missed it, and (hourly) purge what the retention period no longer allows.
 
-Once per session: a process claims a session by stamping `absences_checked_at` (a conditional
-update, so two processes never both announce), computes its attendance (overrides count: an
-excused learner is not absent) and announces `learner.absent` to the opted-in guardians of the
-roster learners whose status is `absent`. Notification keys are unique per session and
-learner, so even a retried announcement reaches nobody twice.
+Once per session: `attendance.seal` writes the final lines to `attendance_record` and stamps
+`attendance_sealed_at` with a conditional update (the claim: of two processes only one seals
+and announces), then `learner.absent` goes to the opted-in guardians of the roster learners
+whose status is `absent` (overrides count: an excused learner is not absent). All in one unit
+of work: a failure leaves the session unsealed, to be retried at the next poll, and
+notification keys are unique per session and learner, so nobody is told twice.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -24,6 +26,7 @@ from app.db import unit_of_work
 from app.models import LiveSession, User
 from app.services import attendance, notifications
 from app.services.family import Measure
+from app.services.retention import DataRetention, purge
 
 log = logging.getLogger(__name__)
 BATCH = 20
@@ -35,7 +38,7 @@ async def due_sessions(db: AsyncSession, *, now: datetime) -> list[uuid.UUID]:
         .where(
             col(LiveSession.ends_at) <= now,
             col(LiveSession.status) != "cancelled",
-            col(LiveSession.absences_checked_at).is_(None),
+            col(LiveSession.attendance_sealed_at).is_(None),
         )
         .order_by(col(LiveSession.ends_at))
         .limit(BATCH)
@@ -43,24 +46,17 @@ async def due_sessions(db: AsyncSession, *, now: datetime) -> list[uuid.UUID]:
     return list(found)
 
 
-async def announce(
-    db: AsyncSession, *, session_id: uuid.UUID, now: datetime, measure: Measure
-) -> int:
-    """Claim one ended session and announce its absences; how many guardians were told (0 when
-    another process had claimed it)."""
-    claimed = await db.execute(
-        update(LiveSession)
-        .where(col(LiveSession.id) == session_id, col(LiveSession.absences_checked_at).is_(None))
-        .values(absences_checked_at=now)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return 0
+async def close(db: AsyncSession, *, session_id: uuid.UUID, now: datetime, measure: Measure) -> int:
+    """Seal one ended session and announce its absences; how many guardians were told (0 too
+    when another process had sealed it)."""
     live = await db.get(LiveSession, session_id)
     if live is None:
         return 0
-    sheet, *_ = await attendance.compute(
+    sheet = await attendance.seal(
         db, live=live, now=now, rules=measure.rules, stale_after=measure.stale_after
     )
+    if sheet is None:
+        return 0
     told = 0
     for line in sheet.learners:
         if line.status != "absent":
@@ -71,9 +67,9 @@ async def announce(
     return told
 
 
-class AbsenceWatcher:
-    """Polls for ended sessions every `poll_seconds`, on every process (claims keep it
-    once-only)."""
+class SessionCloser:
+    """Polls for ended sessions every `poll_seconds`, on every process (the claim keeps it
+    once-only), and purges expired chat and presence every `purge_seconds`."""
 
     def __init__(
         self,
@@ -82,15 +78,20 @@ class AbsenceWatcher:
         clock: Clock,
         measure: Measure,
         poll_seconds: float,
+        retention: DataRetention,
+        purge_seconds: float = 3600.0,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._measure = measure
         self._poll = poll_seconds
+        self._retention = retention
+        self._purge_every = purge_seconds
+        self._next_purge = 0.0
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="absence-alerts")
+        self._task = asyncio.create_task(self._run(), name="session-close")
 
     async def close(self) -> None:
         if self._task is not None:
@@ -106,11 +107,14 @@ class AbsenceWatcher:
         for session_id in due:
             try:
                 async with unit_of_work(self._sessions) as db:
-                    told += await announce(
-                        db, session_id=session_id, now=now, measure=self._measure
-                    )
+                    told += await close(db, session_id=session_id, now=now, measure=self._measure)
             except Exception:
-                log.exception("absence alerts failed", extra={"session_id": str(session_id)})
+                log.exception("closing a session failed", extra={"session_id": str(session_id)})
+        loop = asyncio.get_running_loop()
+        if loop.time() >= self._next_purge:
+            self._next_purge = loop.time() + self._purge_every
+            async with unit_of_work(self._sessions) as db:
+                await purge(db, now=now, retention=self._retention)
         return told
 
     async def _run(self) -> None:
@@ -120,5 +124,5 @@ class AbsenceWatcher:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("absence alert sweep failed")
+                log.exception("session close sweep failed")
             await asyncio.sleep(self._poll)
