@@ -123,6 +123,7 @@ A_LEARNERS = users_of("a", "learner", "learner2")
 
 ADMIN = "admin"
 ADMIN_ROWS = [
+    Row(ADMIN, "GET", "/learners/{learner_c}/certificates", 200),
     Row(ADMIN, "GET", "/learners/{learner_a}/hours", 200),
     Row(ADMIN, "GET", "/learners/{learner_a}/hours.csv", 200),
     Row(ADMIN, "GET", "/classes/{class_a}/attendance-report", 200),
@@ -194,6 +195,8 @@ ADMIN_ROWS = [
 
 CA, CB, CC = "coordinator_a", "coordinator_b", "coordinator_c"
 COORDINATOR_ROWS = [
+    Row(CA, "GET", "/learners/{learner_a}/certificates", 200),
+    Row(CB, "GET", "/learners/{learner_a}/certificates", 404),
     Row(CA, "GET", "/learners/{learner_a}/hours", 200),
     Row(CA, "GET", "/learners/{learner_a}/hours.csv", 200),
     Row(CB, "GET", "/learners/{learner_a}/hours", 404),
@@ -438,6 +441,8 @@ COORDINATOR_ROWS = [
 
 TA, T2, TB = "teacher_a", "teacher2_a", "teacher_b"
 TEACHER_ROWS = [
+    Row(TA, "GET", "/learners/{learner_a}/certificates", 200),
+    Row(TB, "GET", "/learners/{learner_a}/certificates", 404),
     Row(TA, "GET", "/learners/{learner_a}/hours", 200),
     Row(TA, "GET", "/learners/{learner_a}/hours.csv", 200),
     Row(TB, "GET", "/learners/{learner_a}/hours", 404),
@@ -596,6 +601,8 @@ TEACHER_ROWS = [
 
 LA, L2, LB = "learner_a", "learner2_a", "learner_b"
 LEARNER_ROWS = [
+    Row(LA, "GET", "/learners/{learner_a}/certificates", 200),
+    Row(L2, "GET", "/learners/{learner_a}/certificates", 404),
     Row(LA, "GET", "/learners/{learner_a}/hours", 200),
     Row(LA, "GET", "/learners/{learner_a}/hours.csv", 200),
     Row(L2, "GET", "/learners/{learner_a}/hours", 404),
@@ -695,6 +702,8 @@ LEARNER_ROWS = [
 
 GA, GB = "guardian_a", "guardian_b"
 GUARDIAN_ROWS = [
+    Row(GA, "GET", "/learners/{learner_a}/certificates", 200),
+    Row(GB, "GET", "/learners/{learner_a}/certificates", 404),
     Row(GA, "GET", "/learners/{learner_a}/hours", 200),
     Row(GA, "GET", "/learners/{learner_a}/hours.csv", 200),
     Row(GA, "GET", "/learners/{learner_b}/hours", 404),
@@ -972,7 +981,12 @@ async def test_each_table_walks_every_route(application: FastAPI) -> None:
 
 
 # Operations that work without logging in.
-NO_LOGIN = {("POST", "/auth/token"), ("POST", "/guardian-invites/{}/accept")}
+NO_LOGIN = {
+    ("POST", "/auth/token"),
+    ("POST", "/guardian-invites/{}/accept"),
+    ("GET", "/certificates/{}/verify"),  # anyone holding a certificate checks it
+    ("POST", "/certificates/verify"),
+}
 
 
 async def test_unauthenticated_calls_are_refused(application: FastAPI, client: AsyncClient) -> None:

@@ -33,8 +33,10 @@ ATTENDANCE_COLUMNS: tuple[str, ...] = (
     "learner_id",
     "display_name",
     "country",
+    "class_id",
     "class",
     "status",
+    "overridden",
     "computed_status",
     "online_minutes",
     "first_join",
@@ -76,8 +78,10 @@ class AttendanceRow:
     learner_id: uuid.UUID
     display_name: str
     country: str | None
+    class_id: uuid.UUID | None
     class_name: str | None
     status: str
+    overridden: bool | None
     computed_status: str | None
     online_minutes: float | None
     first_join: datetime | None
@@ -92,8 +96,10 @@ class AttendanceRow:
             self.learner_id,
             self.display_name,
             self.country,
+            self.class_id,
             self.class_name,
             self.status,
+            None if self.overridden is None else ("yes" if self.overridden else "no"),
             self.computed_status,
             self.online_minutes,
             self.first_join,

@@ -38,7 +38,7 @@ from app.realtime.outcomes import CloseCode, RoomRefused
 from app.realtime.redaction import install_ticket_redaction
 from app.realtime.room import Room
 from app.security.tokens import KeyRing
-from app.services import live_rooms, live_tickets
+from app.services import certificates, live_rooms, live_tickets
 from app.services.live_rooms import Presence
 from app.services.live_tickets import RoomMember
 from app.settings import Settings
@@ -369,9 +369,23 @@ class Hub:
         return len(rooms)
 
     async def forget_room(self, session_id: uuid.UUID) -> None:
-        """After `session.ended` is out: the broker's position and history are not needed."""
+        """After `session.ended` is out: the broker's position and history are not needed, and
+        the certificates the session made due are issued (a failure is only logged: listing a
+        learner's certificates issues what is still due)."""
         with contextlib.suppress(Exception):
             await self.broker.drop_room(str(session_id))
+        issuing = certificates.Issuing(
+            keys=self.keys,
+            min_hours=self.settings.certificate_min_hours,
+            stale_after=timedelta(seconds=self.settings.ws_presence_stale_s),
+        )
+        try:
+            async with unit_of_work(self.sessions) as db:
+                await certificates.issue_after_session(
+                    db, session_id=session_id, issuing=issuing, now=self.clock()
+                )
+        except Exception:
+            log.exception("issuing certificates failed", extra={"session_id": str(session_id)})
 
     # --- sweeper -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from app.routers import (
     attendance,
     attendance_reports,
     auth,
+    certificates,
     classes,
     families,
     family_view,
@@ -41,6 +42,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(live.router)
     api.include_router(attendance_reports.router)  # before attendance: its CSV routes
     api.include_router(attendance.router)
+    api.include_router(certificates.router)
     app.include_router(health.router)
     app.include_router(api)
     app.include_router(sessions.feeds)

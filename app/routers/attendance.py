@@ -13,7 +13,6 @@ from app.errors import not_found
 from app.models import LiveSession
 from app.routers.responses import AUTHED, errors
 from app.schemas.attendance import (
-    AttendanceLearner,
     AttendanceLine,
     AttendanceOverrideIn,
     AttendanceOverridePublic,
@@ -39,34 +38,36 @@ def stale_after(settings: Settings) -> timedelta:
 
 def line_public(line: Line) -> AttendanceLine:
     person, n = line.person, line.numbers
-    learner = AttendanceLearner(
-        id=person.id,
-        display_name=person.display_name,
-        country=person.country,
-        class_id=person.class_id if line.access == "full" else None,
-    )
     if line.access != "full":
         return AttendanceLine(
-            learner=learner,
+            learner_id=person.id,
+            display_name=person.display_name,
+            country=person.country,
+            class_id=None,
             status=n.status,
-            computed_status=None,
-            online_seconds=None,
             online_minutes=None,
             first_join=None,
             last_leave=None,
+            overridden=None,
+            computed_status=None,
+            online_seconds=None,
             connections=None,
             online_now=None,
             override=None,
         )
     override = line.override
     return AttendanceLine(
-        learner=learner,
+        learner_id=person.id,
+        display_name=person.display_name,
+        country=person.country,
+        class_id=person.class_id,
         status=n.status,
-        computed_status=n.computed_status,
-        online_seconds=n.online_seconds,
         online_minutes=round(n.online_seconds / 60, 1),
         first_join=n.first_join,
         last_leave=n.last_leave,
+        overridden=override is not None,
+        computed_status=n.computed_status,
+        online_seconds=n.online_seconds,
         connections=n.connections,
         online_now=line.online_now,
         override=None
@@ -97,7 +98,7 @@ def sheet_public(found: SessionAttendance) -> SessionAttendancePublic:
             present_share=found.rules.present_share,
             late_after_minutes=int(found.rules.late_after.total_seconds() // 60),
         ),
-        learners=[line_public(x) for x in found.learners],
+        items=[line_public(x) for x in found.learners],
         guests=[line_public(x) for x in found.guests],
         counts=counts,
     )

@@ -28,8 +28,8 @@ from app.errors import not_found
 from app.models import LiveSession
 from app.routers.attendance import rules_of, stale_after
 from app.routers.responses import errors
-from app.schemas.attendance import AttendanceLearner
 from app.schemas.attendance_reports import (
+    AttendanceLearner,
     AttendanceReportPublic,
     LearnerHoursPublic,
     ReportLearnerPublic,

@@ -12,13 +12,6 @@ from app.domain.attendance import Status
 from app.schemas.common import Input
 
 
-class AttendanceLearner(BaseModel):
-    id: uuid.UUID
-    display_name: str
-    country: str | None
-    class_id: uuid.UUID | None = Field(description="Null for a partner school's viewer")
-
-
 class AttendanceOverridePublic(BaseModel):
     status: Status
     reason: str
@@ -27,16 +20,20 @@ class AttendanceOverridePublic(BaseModel):
 
 
 class AttendanceLine(BaseModel):
-    """One learner. A partner school's teacher sees `learner` (without class) and `status`
-    only: every other field is null for them."""
+    """One learner (the contract's attendance item). A partner school's teacher sees
+    `learner_id`, `display_name`, `country` and `status` only: every other field is null."""
 
-    learner: AttendanceLearner
+    learner_id: uuid.UUID
+    display_name: str
+    country: str | None
+    class_id: uuid.UUID | None
     status: Status
-    computed_status: Status | None = Field(description="The rules' answer, before any override")
-    online_seconds: int | None = Field(description="Online inside the scheduled time (so far)")
     online_minutes: float | None
     first_join: datetime | None
     last_leave: datetime | None = Field(description="Null while connected or never online")
+    overridden: bool | None = Field(description="Whether a teacher set `status` by hand")
+    computed_status: Status | None = Field(description="The rules' answer, before any override")
+    online_seconds: int | None = Field(description="Online inside the scheduled time (so far)")
     connections: int | None = Field(description="Connections (tabs, reconnects) that counted")
     online_now: bool | None
     override: AttendanceOverridePublic | None
@@ -55,7 +52,7 @@ class SessionAttendancePublic(BaseModel):
     state: Literal["not_started", "live", "final"]
     as_of: datetime = Field(description="Statuses judge the time from the start to this")
     rules: AttendanceRulesPublic
-    learners: list[AttendanceLine] = Field(description="The roster, by class and name")
+    items: list[AttendanceLine] = Field(description="The roster, by class and name")
     guests: list[AttendanceLine] = Field(
         description="Learners who joined but are not on the roster (any more)"
     )

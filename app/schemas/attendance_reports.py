@@ -10,9 +10,15 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.domain.attendance import Status
-from app.schemas.attendance import AttendanceLearner
 
 RATE = "attended / expected (attended: present, late or excused), 4 decimals; null if none"
+
+
+class AttendanceLearner(BaseModel):
+    id: uuid.UUID
+    display_name: str
+    country: str | None
+    class_id: uuid.UUID | None = Field(description="Null for a partner school's viewer")
 
 
 class SchoolPublic(BaseModel):

@@ -37,6 +37,9 @@ class UserExport(BaseModel):
     notifications: list[dict[str, Any]]
     emails: list[dict[str, Any]]
     audit_records: list[dict[str, Any]] = Field(description="Audit records about the person")
+    certificates: list[dict[str, Any]] = Field(
+        description="Participation certificates issued to the person (signed payloads)"
+    )
     other_records: dict[str, list[dict[str, Any]]] = Field(
         description="Every other row that points at the person, by table"
     )

@@ -2,13 +2,15 @@
 
 Export: the account, family links, classes, consents, sessions of their classes, logins
 (without hashes), feeds, invitations, notifications, e-mails, the audit records about them,
-and, generically, every other row of every table that points at them.
+participation certificates, and, generically, every other row of every table that points at
+them.
 
 Erasure keeps the account row (ids stay valid for statistics and the legal record) but leaves
 no personal data: the address and name become pseudonyms, the birth date goes, the password
 becomes unusable, the account is switched off; family links, logins, feeds, invitations,
-notifications and e-mails go. Consent records stay, pseudonymous, as proof of what was
-consented (GDPR art. 7(1)); the audit trail stays. Every copy of the old name or address
+notifications, e-mails and participation certificates (signed copies of the name) go. Consent
+records stay, pseudonymous, as proof of what was consented (GDPR art. 7(1)); the audit trail
+stays. Every copy of the old name or address
 anywhere else (room presence snapshots, room events) is replaced by the pseudonym.
 """
 
@@ -29,6 +31,7 @@ from app.errors import Conflict, Forbidden
 from app.models import (
     AuditRecord,
     CalendarFeed,
+    Certificate,
     ClassLearner,
     ClassTeacher,
     Consent,
@@ -65,6 +68,7 @@ _COVERED = frozenset(
         "notification",
         "outbox",
         "audit_record",
+        "certificate",
     }
 )
 _SECRET_COLUMN = re.compile(r"hash|token|secret|password", re.IGNORECASE)
@@ -196,6 +200,7 @@ async def export(
             for m in await _rows(session, OutboxMessage, "recipient_id", uid)
         ],
         "audit_records": [_row(r) for r in await audit_trail.about(session, uid)],
+        "certificates": [_row(c) for c in await _rows(session, Certificate, "learner_id", uid)],
         "other_records": await _other_records(session, uid),
     }
     await audit(session, actor, "user.exported", "user", uid, {})
@@ -284,6 +289,7 @@ async def erase(session: AsyncSession, *, actor: User, user_id: uuid.UUID, now: 
         ),
         delete(Notification).where(col(Notification.user_id) == uid),
         delete(OutboxMessage).where(col(OutboxMessage.recipient_id) == uid),
+        delete(Certificate).where(col(Certificate.learner_id) == uid),  # they hold the name
     ):
         await session.execute(statement)
     await _replace_copies(session, {old_email: target.email, old_name: target.display_name})
@@ -301,6 +307,13 @@ def _swap(value: Any, patterns: list[tuple[re.Pattern[str], str]]) -> Any:
     if isinstance(value, dict):
         return {k: _swap(v, patterns) for k, v in value.items()}
     return value
+
+
+def _is_text(kind: Any) -> bool:
+    """Text columns, SQLModel's `AutoString` (a decorator over `String`) included."""
+    return isinstance(kind, String | Text) or isinstance(
+        getattr(kind, "impl_instance", None), String | Text
+    )
 
 
 async def _replace_copies(session: AsyncSession, replacements: dict[str, str]) -> None:
@@ -322,7 +335,7 @@ async def _replace_copies(session: AsyncSession, replacements: dict[str, str]) -
                 # JSON may be stored with non-ASCII characters escaped: look for both forms.
                 forms = set(needles) | {json.dumps(n)[1:-1] for n in needles}
                 condition = or_(*(text.icontains(f, autoescape=True) for f in forms))
-            elif isinstance(column.type, String | Text):
+            elif _is_text(column.type):
                 condition = or_(*(column.icontains(n, autoescape=True) for n in needles))
             else:
                 continue

@@ -77,7 +77,7 @@ def iso(moment: datetime) -> str:
 
 
 def by_name(lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {line["learner"]["display_name"]: line for line in lines}
+    return {line["display_name"]: line for line in lines}
 
 
 @asynccontextmanager

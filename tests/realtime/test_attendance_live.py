@@ -60,7 +60,7 @@ async def test_statuses_and_minutes_come_out_of_real_presence(play: Play) -> Non
     play.at(45)  # while it runs: judged on the 45 minutes so far
     live = await play.attendance(fr.teacher)
     assert live["state"] == "live"
-    now = by_name(live["learners"])
+    now = by_name(live["items"])
     assert now["Zoé Lefèvre"]["online_seconds"] == 45 * 60
     assert now["Zoé Lefèvre"]["online_now"] is True
     assert now["Niccolò Sforza"]["status"] == "partial"  # 33 of 45 minutes so far: 73 %
@@ -78,8 +78,8 @@ async def test_statuses_and_minutes_come_out_of_real_presence(play: Play) -> Non
     final = await play.attendance(fr.teacher)
     assert final["state"] == "final"
     # each school's teacher sees their own learners in full: put the two views together
-    own = {fr.id: by_name(final["learners"])}
-    own[it.id] = by_name((await play.attendance(it.teacher))["learners"])
+    own = {fr.id: by_name(final["items"])}
+    own[it.id] = by_name((await play.attendance(it.teacher))["items"])
     lines = {
         name: own[fr.id][name] if line["online_seconds"] is not None else own[it.id][name]
         for name, line in own[fr.id].items()
@@ -105,23 +105,28 @@ async def test_statuses_and_minutes_come_out_of_real_presence(play: Play) -> Non
     assert lines["Zoé Lefèvre"]["first_join"] == iso(play.start - MINUTE)
     assert lines["Loïc Béranger, dit « Lolo »"]["last_leave"] == iso(play.start + 60 * MINUTE)
     assert lines["Ségolène Œuvray"]["first_join"] is None
-    assert [g["learner"]["display_name"] for g in final["guests"]] == ["Jürgen Groß"]
+    assert [g["display_name"] for g in final["guests"]] == ["Jürgen Groß"]
     assert final["guests"][0]["status"] == "present"
     assert final["counts"] == {"present": 3, "late": 1, "partial": 1, "absent": 1}
 
     # a partner school's teacher: names and statuses only
     partner = own[it.id]["Zoé Lefèvre"]
     assert partner["status"] == "present"
-    assert partner["learner"]["class_id"] is None
-    assert {k for k, v in partner.items() if v is not None} == {"learner", "status"}
+    assert partner["class_id"] is None
+    assert {k for k, v in partner.items() if v is not None} == {
+        "learner_id",
+        "display_name",
+        "country",
+        "status",
+    }
     assert own[fr.id]["Niccolò Sforza"]["online_seconds"] is None
     assert own[it.id]["Niccolò Sforza"]["online_seconds"] == 48 * 60
     # a learner sees their own line, a guardian their linked learner's
     mine = await play.attendance(play.people["partial"])
-    assert [x["learner"]["display_name"] for x in mine["learners"]] == ["Chiara Dell'Acqua"]
+    assert [x["display_name"] for x in mine["items"]] == ["Chiara Dell'Acqua"]
     assert mine["guests"] == []
     family = await play.attendance(play.guardian)
-    assert [x["status"] for x in family["learners"]] == ["late"]
+    assert [x["status"] for x in family["items"]] == ["late"]
     await watcher.close()
 
 
@@ -149,13 +154,13 @@ async def test_an_override_is_audited_and_survives_recomputation(play: Play) -> 
 
     done = await play.server.http.put(url, json=body, headers=it.teacher.headers)
     assert done.status_code == 200, done.text
-    line = by_name(done.json()["learners"])["Chiara Dell'Acqua"]
+    line = by_name(done.json()["items"])["Chiara Dell'Acqua"]
     assert (line["status"], line["computed_status"]) == ("excused", "partial")
     assert line["override"]["reason"] == body["reason"]
 
     # recomputed later (every read computes afresh): the override stands
     play.at(200)
-    again = by_name((await play.attendance(it.teacher))["learners"])["Chiara Dell'Acqua"]
+    again = by_name((await play.attendance(it.teacher))["items"])["Chiara Dell'Acqua"]
     assert (again["status"], again["computed_status"]) == ("excused", "partial")
     assert again["online_seconds"] == 15 * 60
 
@@ -176,7 +181,7 @@ async def test_an_override_is_audited_and_survives_recomputation(play: Play) -> 
 
     cleared = await play.server.http.delete(url, headers=it.teacher.headers)
     assert cleared.status_code == 200, cleared.text
-    assert by_name(cleared.json()["learners"])["Chiara Dell'Acqua"]["status"] == "partial"
+    assert by_name(cleared.json()["items"])["Chiara Dell'Acqua"]["status"] == "partial"
     assert (await play.server.http.delete(url, headers=it.teacher.headers)).status_code == 404
     outsider = await new_school(await Api.start(play.server.http), "DE", "Europe/Berlin")
     for stranger in (outsider.teacher, outsider.coordinator):

@@ -159,7 +159,7 @@ async def test_session_csv_by_accept_and_by_suffix(play: Play) -> None:
 async def test_hours_and_reports_after_two_sessions(play: Play) -> None:
     fr, it = play.exchange.schools
     await play_first(play)
-    sheet = by_name((await play.attendance(fr.teacher))["learners"])
+    sheet = by_name((await play.attendance(fr.teacher))["items"])
     second = await play_second(play)
     paris, rome = ZoneInfo("Europe/Paris"), ZoneInfo("Europe/Rome")
     people = play.people

@@ -138,11 +138,11 @@ async def test_a_killed_server_loses_at_most_one_heartbeat(
                     f"{API}/sessions/{session_id}/attendance", headers=fr.teacher.headers
                 )
                 assert sheet.status_code == 200, sheet.text
-                lines = {x["learner"]["id"]: x for x in sheet.json()["learners"]}
+                lines = {x["learner_id"]: x for x in sheet.json()["items"]}
                 fi_sheet = await http.get(
                     f"{API}/sessions/{session_id}/attendance", headers=fi.teacher.headers
                 )
-                fi_lines = {x["learner"]["id"]: x for x in fi_sheet.json()["learners"]}
+                fi_lines = {x["learner_id"]: x for x in fi_sheet.json()["items"]}
     assert lines[gone.id]["online_seconds"] == seconds_between(was.joined_at, was.left_at)
     online = fi_lines[stays.id]["online_seconds"]
     assert online == seconds_between(reaped.joined_at, reaped.left_at)

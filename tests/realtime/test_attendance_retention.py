@@ -80,7 +80,7 @@ async def test_sealed_attendance_outlives_the_purge_of_chat_and_presence(play: P
         )
         assert fr_view.status_code == 200, fr_view.text
         assert it_view.status_code == 200, it_view.text
-        return by_name(fr_view.json()["learners"]), by_name(it_view.json()["learners"])
+        return by_name(fr_view.json()["items"]), by_name(it_view.json()["items"])
 
     async def hours() -> int:
         found = await http.get(
@@ -125,7 +125,7 @@ async def test_sealed_attendance_outlives_the_purge_of_chat_and_presence(play: P
         headers=it.teacher.headers,
     )
     assert override.status_code == 200, override.text
-    line = by_name(override.json()["learners"])["Niccolò Sforza"]
+    line = by_name(override.json()["items"])["Niccolò Sforza"]
     assert (line["status"], line["computed_status"], line["online_seconds"]) == (
         "excused",
         "partial",

@@ -1,0 +1,119 @@
+"""Participation certificates: a learner's list, one certificate, and public verification."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from fastapi import APIRouter
+
+from app.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
+from app.models import Certificate
+from app.routers.responses import AUTHED, errors
+from app.schemas.certificate import (
+    CertificatePresented,
+    CertificatePublic,
+    CertificateVerification,
+    PresentedVerification,
+)
+from app.schemas.common import Page
+from app.services import certificates
+from app.services.certificates import Issuing
+
+router = APIRouter(tags=["certificates"])
+
+
+def issuing_of(ctx: ContextDep) -> Issuing:
+    return Issuing(
+        keys=ctx.keys,
+        min_hours=ctx.settings.certificate_min_hours,
+        stale_after=timedelta(seconds=ctx.settings.ws_presence_stale_s),
+    )
+
+
+def certificate_public(row: Certificate) -> CertificatePublic:
+    return CertificatePublic(
+        id=row.id,
+        learner_id=row.learner_id,
+        exchange_id=row.exchange_id,
+        issued_at=row.issued_at,
+        certificate=row.payload,
+        signature=row.signature,
+        key_id=row.key_id,
+        verify_url=f"/api/v1/certificates/{row.id}/verify",
+    )
+
+
+@router.get(
+    "/learners/{learner_id}/certificates",
+    response_model=Page[CertificatePublic],
+    responses=AUTHED,
+)
+async def learner_certificates(
+    learner_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    ctx: ContextDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[CertificatePublic]:
+    """A learner's participation certificates, oldest first; one per exchange in which their
+    contact hours reached the threshold (what is due is issued before answering). The
+    learner, their guardians, their school's staff, admins; 404 for anyone else."""
+    rows, total = await certificates.list_for_learner(
+        session,
+        actor=user,
+        learner_id=learner_id,
+        issuing=issuing_of(ctx),
+        now=ctx.clock(),
+        limit=limit,
+        offset=offset,
+    )
+    return Page(items=[certificate_public(r) for r in rows], total=total)
+
+
+@router.get("/certificates/{certificate_id}", response_model=CertificatePublic, responses=AUTHED)
+async def certificate(
+    certificate_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> CertificatePublic:
+    """One certificate, for the people who may list its learner's; 404 for anyone else."""
+    row = await certificates.get_visible(session, actor=user, certificate_id=certificate_id)
+    return certificate_public(row)
+
+
+@router.get(
+    "/certificates/{certificate_id}/verify",
+    response_model=CertificateVerification,
+    responses=errors(404, 422),
+)
+async def verify_certificate(
+    certificate_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+) -> CertificateVerification:
+    """Public, no login: the certificate as issued and whether it is still intact (`valid`
+    false when its stored payload or signature were altered, or its key was retired).
+    404 for an unknown id."""
+    row, valid = await certificates.verify_stored(
+        session, certificate_id=certificate_id, keys=ctx.keys
+    )
+    return CertificateVerification(
+        valid=valid,
+        certificate=row.payload,
+        signature=row.signature,
+        key_id=row.key_id,
+        issued_at=row.issued_at,
+    )
+
+
+@router.post(
+    "/certificates/verify", response_model=PresentedVerification, responses=errors(413, 422)
+)
+async def verify_presented(
+    body: CertificatePresented, session: SessionDep, ctx: ContextDep
+) -> PresentedVerification:
+    """Public, no login: check a copy a holder presents (`certificate` and `signature` as
+    issued). Valid only when the signature matches and a certificate with that id exists
+    with the same payload; any change, such as another hour count, makes it invalid."""
+    valid, certificate_id = await certificates.verify_presented(
+        session, payload=body.certificate, signature=body.signature, keys=ctx.keys
+    )
+    return PresentedVerification(valid=valid, certificate_id=certificate_id)
