@@ -52,7 +52,10 @@ test-postgres: $(VENV)/.installed
 	fi
 
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.scheduling --repeat 5
+	$(BIN)/python -m bench.attendance
+	$(BIN)/python -m bench.matching --sizes 200,1000,3000
+	$(BIN)/python -m bench.responsiveness --classes 3000
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache passerelle.db passerelle.db-*

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TypedDict
 
 from fastapi import APIRouter
 
+from app.context import AppContext
 from app.deps import ContextDep, CurrentUser, SessionDep
 from app.domain.attendance import AttendanceRules
 from app.errors import not_found
@@ -24,6 +26,20 @@ from app.services.attendance import Line, SessionAttendance
 from app.settings import Settings
 
 router = APIRouter(tags=["attendance"])
+
+
+class Timing(TypedDict):
+    """What every attendance computation takes from the app: its clock and settings."""
+
+    now: datetime
+    rules: AttendanceRules
+    stale_after: timedelta
+
+
+def timing(ctx: AppContext) -> Timing:
+    return Timing(
+        now=ctx.clock(), rules=rules_of(ctx.settings), stale_after=stale_after(ctx.settings)
+    )
 
 
 def rules_of(settings: Settings) -> AttendanceRules:
@@ -126,9 +142,7 @@ async def session_attendance(
         session,
         actor=user,
         live=live,
-        now=ctx.clock(),
-        rules=rules_of(ctx.settings),
-        stale_after=stale_after(ctx.settings),
+        **timing(ctx),
     )
     return sheet_public(found)
 
@@ -158,9 +172,7 @@ async def override_attendance(
         learner_id=learner_id,
         status=body.status,
         reason=body.reason,
-        now=ctx.clock(),
-        rules=rules_of(ctx.settings),
-        stale_after=stale_after(ctx.settings),
+        **timing(ctx),
     )
     return sheet_public(found)
 
@@ -184,8 +196,6 @@ async def clear_attendance_override(
         actor=user,
         live=live,
         learner_id=learner_id,
-        now=ctx.clock(),
-        rules=rules_of(ctx.settings),
-        stale_after=stale_after(ctx.settings),
+        **timing(ctx),
     )
     return sheet_public(found)

@@ -26,7 +26,7 @@ from app.domain.csv_export import (
 )
 from app.errors import not_found
 from app.models import LiveSession
-from app.routers.attendance import rules_of, stale_after
+from app.routers.attendance import stale_after, timing
 from app.routers.responses import errors
 from app.schemas.attendance_reports import (
     AttendanceLearner,
@@ -117,9 +117,7 @@ async def session_attendance_csv(
         session,
         actor=user,
         live=live,
-        now=ctx.clock(),
-        rules=rules_of(ctx.settings),
-        stale_after=stale_after(ctx.settings),
+        **timing(ctx),
     )
     rows = await attendance_reports.session_rows(session, found)
     return csv_response(f"attendance-{live.id}", ATTENDANCE_COLUMNS, [r.cells() for r in rows])
@@ -249,9 +247,7 @@ async def _class_report(
         class_id=class_id,
         first=first,
         last=to,
-        now=ctx.clock(),
-        rules=rules_of(ctx.settings),
-        stale_after=stale_after(ctx.settings),
+        **timing(ctx),
     )
 
 
@@ -269,9 +265,7 @@ async def _exchange_report(
         exchange_id=exchange_id,
         first=first,
         last=to,
-        now=ctx.clock(),
-        rules=rules_of(ctx.settings),
-        stale_after=stale_after(ctx.settings),
+        **timing(ctx),
     )
 
 

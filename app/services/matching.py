@@ -14,8 +14,9 @@ import multiprocessing
 import uuid
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -53,9 +54,13 @@ async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCre
     member_orgs = select(col(NetworkMember.organisation_id)).where(
         col(NetworkMember.network_id) == network.id
     )
-    stmt = select(SchoolClass, Organisation).join(
-        Organisation, col(Organisation.id) == col(SchoolClass.organisation_id)
-    )
+    # columns, not objects: a 3,000-class network loads without holding up the event loop
+    stmt = select(
+        col(SchoolClass.id),
+        col(Organisation.country),
+        col(SchoolClass.availability),
+        col(SchoolClass.languages),
+    ).join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
     if data.class_ids is not None:
         wanted = list(dict.fromkeys(data.class_ids))
         rows = (
@@ -66,7 +71,7 @@ async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCre
                 )
             )
         ).all()
-        found = {c.id for c, _ in rows}
+        found = {r[0] for r in rows}
         missing = [str(i) for i in wanted if i not in found]
         if missing:
             raise InvalidInput(
@@ -78,7 +83,7 @@ async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCre
                 "body.class_ids",
                 "already in a proposed or active exchange: " + ", ".join(sorted(map(str, busy))),
             )
-        empty = [str(c.id) for c, _ in rows if not c.availability or not c.languages]
+        empty = [str(r[0]) for r in rows if not r[2] or not r[3]]
         if empty:
             raise InvalidInput(
                 "body.class_ids", f"classes without availability or language: {', '.join(empty)}"
@@ -92,9 +97,9 @@ async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCre
                 )
             )
         ).all()
-        busy = await exchanges.classes_in_open_exchanges(session, [c.id for c, _ in rows])
-        rows = [row for row in rows if row[0].id not in busy and row[0].availability]
-    countries = {org.country for _, org in rows}
+        busy = await exchanges.classes_in_open_exchanges(session, [r[0] for r in rows])
+        rows = [r for r in rows if r[0] not in busy and r[2]]
+    countries = {r[1] for r in rows}
     if len(countries) < 2:
         raise InvalidInput(
             "body.class_ids" if data.class_ids is not None else "body.network_id",
@@ -106,7 +111,7 @@ async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCre
         requested_by=actor.id,
         status="queued",
         group_size=data.group_size,
-        requested_class_ids=sorted(str(c.id) for c, _ in rows),
+        requested_class_ids=sorted(str(r[0]) for r in rows),
         options={
             "allow_repeats": data.allow_repeats,
             "prefer_new_countries": data.prefer_new_countries,
@@ -128,25 +133,32 @@ async def get_run(session: AsyncSession, *, actor: User, run_id: uuid.UUID) -> M
 
 
 async def to_public(session: AsyncSession, run: MatchingRun) -> MatchingRunPublic:
+    # columns, not objects: a large run has thousands of proposals
     rows = await session.execute(
-        select(Exchange, ExchangeClass)
+        select(
+            col(Exchange.id),
+            col(Exchange.score),
+            col(Exchange.score_breakdown),
+            col(ExchangeClass.class_id),
+        )
         .join(ExchangeClass, col(ExchangeClass.exchange_id) == col(Exchange.id))
         .where(col(Exchange.run_id) == run.id)
-        .order_by(col(Exchange.score).desc(), col(Exchange.id))
     )
     members: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    by_id: dict[uuid.UUID, Exchange] = {}
-    for exchange, link in rows:
-        by_id[exchange.id] = exchange
-        members[exchange.id].append(link.class_id)
+    scores: dict[uuid.UUID, tuple[int, dict[str, int]]] = {}
+    for exchange_id, score, breakdown, class_id in rows:
+        scores[exchange_id] = (score, breakdown)
+        members[exchange_id].append(class_id)
     proposals = [
         Proposal(
-            exchange_id=e.id,
-            class_ids=sorted(members[e.id], key=str),
-            score=e.score / 1000,
-            score_breakdown={k: v / 1000 for k, v in e.score_breakdown.items()},
+            exchange_id=exchange_id,
+            class_ids=sorted(members[exchange_id], key=str),
+            score=score / 1000,
+            score_breakdown={k: v / 1000 for k, v in breakdown.items()},
         )
-        for e in sorted(by_id.values(), key=lambda e: (-e.score, str(e.id)))
+        for exchange_id, (score, breakdown) in sorted(
+            scores.items(), key=lambda item: (-item[1][0], str(item[0]))
+        )
     ]
     return MatchingRunPublic(
         id=run.id,
@@ -168,38 +180,56 @@ async def to_public(session: AsyncSession, run: MatchingRun) -> MatchingRunPubli
     )
 
 
-def _profile(school_class: SchoolClass, org: Organisation) -> ClassProfile:
+_PROFILE_COLUMNS: tuple[Any, ...] = (
+    col(SchoolClass.id),
+    col(Organisation.id).label("organisation_id"),
+    col(Organisation.country),
+    col(Organisation.timezone),
+    col(SchoolClass.field),
+    col(SchoolClass.eqf_level),
+    col(SchoolClass.learner_count),
+    col(SchoolClass.age_min),
+    col(SchoolClass.age_max),
+    col(SchoolClass.languages),
+    col(SchoolClass.availability),
+    col(SchoolClass.term_start),
+    col(SchoolClass.term_end),
+)
+
+
+def _profile(row: Any) -> ClassProfile:
     return ClassProfile(
-        id=str(school_class.id),
-        organisation_id=str(org.id),
-        country=org.country,
-        timezone=org.timezone,
-        field=school_class.field,
-        eqf_level=school_class.eqf_level,
-        learner_count=school_class.learner_count,
-        age_min=school_class.age_min,
-        age_max=school_class.age_max,
-        languages=tuple(Language(lang["code"], lang["level"]) for lang in school_class.languages),
+        id=str(row.id),
+        organisation_id=str(row.organisation_id),
+        country=row.country,
+        timezone=row.timezone,
+        field=row.field,
+        eqf_level=row.eqf_level,
+        learner_count=row.learner_count,
+        age_min=row.age_min,
+        age_max=row.age_max,
+        languages=tuple(Language(lang["code"], lang["level"]) for lang in row.languages),
         availability=tuple(
             Window(w["weekday"], parse_hhmm(w["start"]), parse_hhmm(w["end"]))
-            for w in school_class.availability
+            for w in row.availability
         ),
-        term_start=school_class.term_start,
-        term_end=school_class.term_end,
+        term_start=row.term_start,
+        term_end=row.term_end,
     )
 
 
 async def _instance(session: AsyncSession, run: MatchingRun, budget_s: float) -> MatchingInstance:
     ids = [uuid.UUID(i) for i in run.requested_class_ids or []]
+    # columns, not objects: cheaper on the event loop for thousands of classes
     rows = (
         await session.execute(
-            select(SchoolClass, Organisation)
+            select(*_PROFILE_COLUMNS)
             .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
             .where(col(SchoolClass.id).in_(ids))
             .order_by(col(SchoolClass.id))
         )
     ).all()
-    profiles = tuple(_profile(c, o) for c, o in rows)
+    profiles = tuple(_profile(row) for row in rows)
     country = {p.id: p.country for p in profiles}
     excluded: set[frozenset[str]] = set()
     met: dict[str, set[str]] = defaultdict(set)
@@ -222,6 +252,9 @@ async def _instance(session: AsyncSession, run: MatchingRun, budget_s: float) ->
         time_budget_s=budget_s,
         seed=run.id.int % (2**31),
     )
+
+
+STORE_SLICE = 100
 
 
 class MatchingRunner:
@@ -292,8 +325,12 @@ async def _store(session: AsyncSession, run_id: uuid.UUID, outcome: MatchingOutc
     if run is None:
         return
     now = utcnow()
+    made: list[tuple[uuid.UUID, list[uuid.UUID]]] = []
+    exchanges: list[Exchange] = []
+    members: list[ExchangeClass] = []
     for proposal in outcome.proposals:
         exchange = Exchange(
+            id=uuid.uuid4(),
             network_id=run.network_id,
             run_id=run.id,
             status="proposed",
@@ -313,17 +350,21 @@ async def _store(session: AsyncSession, run_id: uuid.UUID, outcome: MatchingOutc
             created_at=now,
             updated_at=now,
         )
-        session.add(exchange)
-        await session.flush()
-        session.add_all(
-            [
-                ExchangeClass(exchange_id=exchange.id, class_id=uuid.UUID(c))
-                for c in proposal.class_ids
-            ]
+        classes = [uuid.UUID(c) for c in proposal.class_ids]
+        exchanges.append(exchange)
+        members.extend(ExchangeClass(exchange_id=exchange.id, class_id=c) for c in classes)
+        made.append((exchange.id, classes))
+    # Bulk inserts in slices of one transaction (all or nothing), yielding to the event loop
+    # between slices so live rooms and health checks keep their pace while a large run stores.
+    for start in range(0, len(exchanges), STORE_SLICE):
+        chunk = exchanges[start : start + STORE_SLICE]
+        ids = {e.id for e in chunk}
+        await session.execute(insert(Exchange), [e.model_dump() for e in chunk])
+        await session.execute(
+            insert(ExchangeClass), [m.model_dump() for m in members if m.exchange_id in ids]
         )
-        await notifications.exchange_event(
-            session, event="exchange.proposed", exchange_id=exchange.id, actor=None
-        )
+        await notifications.exchanges_proposed(session, made[start : start + STORE_SLICE])
+        await asyncio.sleep(0)
     run.status = "done"
     run.finished_at = now
     run.objective = outcome.objective

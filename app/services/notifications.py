@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -111,8 +111,12 @@ async def _announce(
     facts: Facts,
     data: dict[str, Any],
     actor: User | None,
+    into: list[Notification | OutboxMessage] | None = None,
 ) -> None:
+    """Add one notification (and e-mail) per recipient, or collect them `into` a list for
+    one bulk insert."""
     now = utcnow()
+    add = into.append if into is not None else session.add
     for recipient in recipients:
         if actor is not None and recipient.user.id == actor.id:
             continue
@@ -121,7 +125,7 @@ async def _announce(
             zone = recipient.timezone
             local = replace(facts, starts_at=facts.starts_at.astimezone(ZoneInfo(zone)), zone=zone)
         message = render(event, language_for(recipient.country), local)
-        session.add(
+        add(
             Notification(
                 user_id=recipient.user.id,
                 event=event,
@@ -134,7 +138,7 @@ async def _announce(
             )
         )
         if _email:
-            session.add(
+            add(
                 OutboxMessage(
                     event_key=event_key,
                     recipient_id=recipient.user.id,
@@ -147,7 +151,8 @@ async def _announce(
                     created_at=now,
                 )
             )
-    await session.flush()
+    if into is None:
+        await session.flush()
 
 
 async def _exchange_class_ids(session: AsyncSession, exchange_id: uuid.UUID) -> list[uuid.UUID]:
@@ -292,6 +297,54 @@ async def learner_absent(session: AsyncSession, *, live: LiveSession, learner: U
         actor=None,
     )
     return len(recipients)
+
+
+async def exchanges_proposed(
+    session: AsyncSession, proposals: Sequence[tuple[uuid.UUID, Sequence[uuid.UUID]]]
+) -> None:
+    """`exchange.proposed` for many new exchanges at once (a matching run's): two queries for
+    all of them, then one bulk insert of every notification (and e-mail): the event loop and
+    SQLite's single write lock are held briefly, not once per exchange."""
+    class_ids = sorted({c for _, classes in proposals for c in classes})
+    if not class_ids:
+        return
+    schools = await session.execute(
+        select(col(SchoolClass.id), Organisation)
+        .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
+        .where(col(SchoolClass.id).in_(class_ids))
+    )
+    school_of: dict[uuid.UUID, Organisation] = {row[0]: row[1] for row in schools.all()}
+    staff = await session.execute(
+        select(col(ClassTeacher.class_id), User)
+        .join(User, col(User.id) == col(ClassTeacher.teacher_id))
+        .where(col(ClassTeacher.class_id).in_(class_ids), col(User.is_active))
+        .order_by(col(User.id))
+    )
+    teachers: dict[uuid.UUID, list[User]] = {}
+    for class_id, user in staff.all():
+        teachers.setdefault(class_id, []).append(user)
+    pending: list[Notification | OutboxMessage] = []
+    for exchange_id, classes in proposals:
+        orgs = sorted((school_of[c] for c in classes), key=lambda o: (o.country, o.name))
+        recipients: dict[uuid.UUID, Recipient] = {}
+        for class_id in classes:
+            org = school_of[class_id]
+            for user in teachers.get(class_id, []):
+                recipients.setdefault(user.id, Recipient(user, org.country, org.timezone))
+        await _announce(
+            session,
+            event="exchange.proposed",
+            event_key=f"exchange.proposed:{exchange_id}",
+            recipients=list(recipients.values()),
+            facts=Facts(partners=", ".join(f"{o.name} ({o.country})" for o in orgs)),
+            data={"exchange_id": str(exchange_id)},
+            actor=None,
+            into=pending,
+        )
+    for model in (Notification, OutboxMessage):
+        rows = [m.model_dump() for m in pending if isinstance(m, model)]
+        if rows:
+            await session.execute(insert(model), rows)
 
 
 # --- the feed --------------------------------------------------------------------------------
