@@ -13,11 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.domain.recurrence import RecurrenceError, expand_rrule
+from app.domain.schedule_checks import find_conflicts, find_warnings
 from app.domain.scheduling import Conflict as ScheduleConflict
-from app.domain.scheduling import (
-    find_conflicts,
-    find_warnings,
-)
 from app.errors import Conflict, Forbidden, InvalidInput, not_found
 from app.models import (
     ClassTeacher,

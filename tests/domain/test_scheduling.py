@@ -14,13 +14,12 @@ from hypothesis import strategies as st
 
 from app.domain.availability import WeeklyWindow
 from app.domain.recurrence import expand_rrule, utc_intervals
+from app.domain.schedule_checks import find_conflicts, find_warnings
 from app.domain.scheduling import (
     EMPTY_REASONS,
     MemberCalendar,
     SlotSearch,
-    find_conflicts,
     find_slots,
-    find_warnings,
     score,
 )
 
