@@ -28,7 +28,6 @@ from starlette.websockets import WebSocket
 from app.clock import Clock, system_clock
 from app.db import unit_of_work
 from app.domain.live_window import RoomWindow
-from app.models import utcnow
 from app.realtime import protocol
 from app.realtime.broker import Broker, RoomEvent
 from app.realtime.commands import handle_frame
@@ -37,6 +36,7 @@ from app.realtime.limits import StrikeWindow, TokenBucket
 from app.realtime.outcomes import CloseCode, RoomRefused
 from app.realtime.redaction import install_ticket_redaction
 from app.realtime.room import Room
+from app.realtime.sweeper import sweep_forever
 from app.security.tokens import KeyRing
 from app.services import certificates, live_rooms, live_tickets
 from app.services.live_rooms import Presence
@@ -82,6 +82,11 @@ class Hub:
         self._idle.set()
         self._stopping = False
 
+    @property
+    def serving(self) -> bool:
+        """Whether this process holds any live connection."""
+        return bool(self._serving)
+
     def presence(self) -> Presence:
         return Presence(self.clock(), timedelta(seconds=self.settings.ws_presence_stale_s))
 
@@ -89,7 +94,7 @@ class Hub:
 
     async def start(self) -> None:
         install_ticket_redaction()
-        self._sweeper = asyncio.create_task(self._sweep_forever(), name="live-sweeper")
+        self._sweeper = asyncio.create_task(sweep_forever(self), name="live-sweeper")
 
     async def stop(self) -> None:
         """Close every connection (1012: restarting, resume elsewhere) and the rooms."""
@@ -386,45 +391,3 @@ class Hub:
                 )
         except Exception:
             log.exception("issuing certificates failed", extra={"session_id": str(session_id)})
-
-    # --- sweeper -------------------------------------------------------------------------
-
-    async def _sweep_forever(self) -> None:
-        settings = self.settings
-        loop = asyncio.get_running_loop()
-        next_heartbeat = loop.time()
-        while True:
-            await asyncio.sleep(settings.ws_sweep_interval_s)
-            try:
-                if self._serving and loop.time() >= next_heartbeat:
-                    async with unit_of_work(self.sessions) as db:
-                        await live_rooms.heartbeat(db, process_id=self.process_id, now=self.clock())
-                        await live_rooms.forget_used_tickets(
-                            db, now=utcnow()
-                        )  # real time, as the ticket's exp
-                    next_heartbeat = loop.time() + settings.ws_presence_heartbeat_s
-                await self.sweep()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("live room sweep failed")
-
-    async def sweep(self) -> None:
-        """Close silent processes' presence; end rooms past their end plus grace."""
-        async with unit_of_work(self.sessions) as db:
-            stale = await live_rooms.rooms_with_stale_presence(db, presence=self.presence())
-            due = await live_rooms.sessions_due_to_end(
-                db, now=self.clock(), grace=self.window.grace
-            )
-        for session_id in stale:
-
-            async def build(
-                db: AsyncSession, sid: uuid.UUID = session_id
-            ) -> list[protocol.RoomEventModel]:
-                gone = await live_rooms.close_stale(db, session_id=sid, presence=self.presence())
-                return [protocol.PresenceLeft(member=m.public()) for m in gone]
-
-            await self.emit(session_id, build)
-        for session_id in due:
-            if await self.end_room(session_id, reason="scheduled_end", by=None):
-                log.info("live room ended on schedule", extra={"session_id": str(session_id)})

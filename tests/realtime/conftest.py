@@ -20,6 +20,7 @@ from app.factory import create_app
 from app.settings import Settings
 from tests.conftest import _empty_tables
 from tests.factories import Actor, Api
+from tests.realtime.attendance_play import Play, playing
 from tests.realtime.live import LiveServer, live_server
 from tests.test_matching_api import profile
 from tests.test_sessions_api import active_exchange
@@ -137,3 +138,16 @@ async def live_settings(settings: Settings) -> AsyncIterator[Settings]:
 async def server(live_settings: Settings, world: World) -> AsyncIterator[LiveServer]:
     async with live_server(live_settings) as running:
         yield running
+
+
+@pytest.fixture
+def play_settings(live_settings: Settings) -> Settings:
+    """The settings of a played session (`play`); a test module overrides it to tune them."""
+    return live_settings
+
+
+@pytest.fixture
+async def play(play_settings: Settings, world: World) -> AsyncIterator[Play]:
+    """A session played on a moved clock (`tests/realtime/attendance_play.py`)."""
+    async with playing(play_settings) as played:
+        yield played

@@ -4,23 +4,13 @@ snapshots included), and the attendance figures stay, under the pseudonym."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
-import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
 from app.models import PresenceInterval
-from app.settings import Settings
 from tests.family_world import API, columns_holding
-from tests.realtime.attendance_play import Play, by_name, playing
-from tests.realtime.conftest import World
-
-
-@pytest.fixture
-async def play(live_settings: Settings, world: World) -> AsyncIterator[Play]:
-    async with playing(live_settings) as played:
-        yield played
+from tests.realtime.attendance_play import Play, by_name
 
 
 async def test_erasure_reaches_presence_and_keeps_the_minutes(play: Play) -> None:

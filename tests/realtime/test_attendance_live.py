@@ -4,23 +4,11 @@ the minute the test has set, and the statuses and minutes must come out of the r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from app.settings import Settings
 from tests.factories import Api
 from tests.family_world import API
 from tests.family_world import school as new_school
-from tests.realtime.attendance_play import MINUTE, Play, by_name, iso, playing
-from tests.realtime.conftest import World
+from tests.realtime.attendance_play import MINUTE, Play, by_name, iso
 from tests.realtime.live import LiveClient
-
-
-@pytest.fixture
-async def play(live_settings: Settings, world: World) -> AsyncIterator[Play]:
-    async with playing(live_settings) as played:
-        yield played
 
 
 async def test_statuses_and_minutes_come_out_of_real_presence(play: Play) -> None:

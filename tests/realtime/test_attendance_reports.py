@@ -5,32 +5,22 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from httpx import Response
 
 from app.domain.csv_export import ATTENDANCE_COLUMNS, HOURS_COLUMNS, PARTNER_COLUMNS
-from app.settings import Settings
 from tests.factories import Actor, Api
 from tests.family_world import API, schedule
 from tests.family_world import school as new_school
-from tests.realtime.attendance_play import MINUTE, Play, by_name, iso, playing
-from tests.realtime.conftest import World
+from tests.realtime.attendance_play import MINUTE, Play, by_name, iso
 
 CSV = {"Accept": "text/csv"}
 FR_NAMES = ["Zoé Lefèvre", "Loïc Béranger, dit « Lolo »", 'Anaïs "Nana" Dubois', "Jürgen Groß"]
 IT_NAMES = ["Niccolò Sforza", "Chiara Dell'Acqua", "Ségolène Œuvray"]
-
-
-@pytest.fixture
-async def play(live_settings: Settings, world: World) -> AsyncIterator[Play]:
-    async with playing(live_settings) as played:
-        yield played
 
 
 async def play_first(play: Play) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -16,15 +15,14 @@ from sqlmodel import col
 from app.models import ChatMessage, LiveSession, PresenceInterval, RoomEvent
 from app.settings import Settings
 from tests.family_world import API
-from tests.realtime.attendance_play import Play, by_name, playing
-from tests.realtime.conftest import World
+from tests.realtime.attendance_play import Play, by_name
 
 DAY = timedelta(days=1)
 
 
 @pytest.fixture
-async def play(live_settings: Settings, world: World) -> AsyncIterator[Play]:
-    quick = live_settings.model_copy(
+def play_settings(live_settings: Settings) -> Settings:
+    return live_settings.model_copy(
         update={
             "absence_alerts_poll_seconds": 0.05,
             "retention_purge_seconds": 0.05,
@@ -32,8 +30,6 @@ async def play(live_settings: Settings, world: World) -> AsyncIterator[Play]:
             "retention_presence_days": 3,
         }
     )
-    async with playing(quick) as played:
-        yield played
 
 
 async def count(play: Play, table: Any, column: Any) -> int:

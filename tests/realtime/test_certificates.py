@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,10 +30,8 @@ ROTATED = "a-newer-secret-key-that-is-long-enough-9876543210"
 
 
 @pytest.fixture
-async def play(live_settings: Settings, world: World) -> AsyncIterator[Play]:
-    half_an_hour = live_settings.model_copy(update={"certificate_min_hours": 0.5})
-    async with playing(half_an_hour) as played:
-        yield played
+def play_settings(live_settings: Settings) -> Settings:
+    return live_settings.model_copy(update={"certificate_min_hours": 0.5})
 
 
 async def stored(play: Play) -> list[Certificate]:

@@ -4,7 +4,6 @@ family view's latest sessions and hours, and the absence alert a guardian asked 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -12,15 +11,12 @@ import pytest
 from app.settings import Settings
 from tests.factories import Actor, Api
 from tests.family_world import API, guardian_of
-from tests.realtime.attendance_play import Play, playing
-from tests.realtime.conftest import World
+from tests.realtime.attendance_play import Play
 
 
 @pytest.fixture
-async def play(live_settings: Settings, world: World) -> AsyncIterator[Play]:
-    quick = live_settings.model_copy(update={"absence_alerts_poll_seconds": 0.1})
-    async with playing(quick) as played:
-        yield played
+def play_settings(live_settings: Settings) -> Settings:
+    return live_settings.model_copy(update={"absence_alerts_poll_seconds": 0.1})
 
 
 async def feed(play: Play, who: Actor, event: str) -> list[dict[str, Any]]:

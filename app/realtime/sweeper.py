@@ -1,0 +1,62 @@
+"""The live rooms' sweeper, one per process: it refreshes this process's presence heartbeats
+(while it serves connections), forgets expired ticket uses, closes the presence that silent
+processes left open (at their last heartbeat, announcing `presence.left`), and ends rooms past
+their scheduled end plus grace."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import unit_of_work
+from app.models import utcnow
+from app.realtime import protocol
+from app.services import live_rooms
+
+if TYPE_CHECKING:
+    from app.realtime.hub import Hub
+
+log = logging.getLogger(__name__)
+
+
+async def sweep_forever(hub: Hub) -> None:
+    settings = hub.settings
+    loop = asyncio.get_running_loop()
+    next_heartbeat = loop.time()
+    while True:
+        await asyncio.sleep(settings.ws_sweep_interval_s)
+        try:
+            if hub.serving and loop.time() >= next_heartbeat:
+                async with unit_of_work(hub.sessions) as db:
+                    await live_rooms.heartbeat(db, process_id=hub.process_id, now=hub.clock())
+                    # real time, as the ticket's own expiry
+                    await live_rooms.forget_used_tickets(db, now=utcnow())
+                next_heartbeat = loop.time() + settings.ws_presence_heartbeat_s
+            await sweep(hub)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("live room sweep failed")
+
+
+async def sweep(hub: Hub) -> None:
+    """Close silent processes' presence; end rooms past their end plus grace."""
+    async with unit_of_work(hub.sessions) as db:
+        stale = await live_rooms.rooms_with_stale_presence(db, presence=hub.presence())
+        due = await live_rooms.sessions_due_to_end(db, now=hub.clock(), grace=hub.window.grace)
+    for session_id in stale:
+
+        async def build(
+            db: AsyncSession, sid: uuid.UUID = session_id
+        ) -> list[protocol.RoomEventModel]:
+            gone = await live_rooms.close_stale(db, session_id=sid, presence=hub.presence())
+            return [protocol.PresenceLeft(member=m.public()) for m in gone]
+
+        await hub.emit(session_id, build)
+    for session_id in due:
+        if await hub.end_room(session_id, reason="scheduled_end", by=None):
+            log.info("live room ended on schedule", extra={"session_id": str(session_id)})
