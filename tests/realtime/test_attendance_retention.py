@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,8 +15,6 @@ from app.models import ChatMessage, LiveSession, PresenceInterval, RoomEvent
 from app.settings import Settings
 from tests.family_world import API
 from tests.realtime.attendance_play import Play, by_name
-
-DAY = timedelta(days=1)
 
 
 @pytest.fixture
