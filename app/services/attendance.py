@@ -33,7 +33,6 @@ from app.models import (
     ClassLearner,
     ClassTeacher,
     ExchangeClass,
-    GuardianLink,
     LiveSession,
     Organisation,
     PresenceInterval,
@@ -41,6 +40,7 @@ from app.models import (
     User,
 )
 from app.services import attendance_records as records
+from app.services.access import linked_learner_ids
 
 Access = Literal["full", "partner", "hidden"]
 
@@ -163,13 +163,6 @@ async def teaches_in(db: AsyncSession, teacher_id: uuid.UUID, exchange_id: uuid.
     return found is not None
 
 
-async def _linked(db: AsyncSession, guardian_id: uuid.UUID) -> set[uuid.UUID]:
-    found = await db.scalars(
-        select(col(GuardianLink.learner_id)).where(col(GuardianLink.guardian_id) == guardian_id)
-    )
-    return set(found)
-
-
 async def access_rule(
     db: AsyncSession, actor: User, live: LiveSession
 ) -> tuple[bool, set[uuid.UUID] | None]:
@@ -186,7 +179,7 @@ async def access_rule(
     if actor.role == "learner":
         return False, {actor.id}
     if actor.role == "guardian":
-        return False, await _linked(db, actor.id)
+        return False, set(await db.scalars(linked_learner_ids(actor.id)))
     return False, set()
 
 
