@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -20,9 +19,8 @@ from app.realtime.broker import Retention, make_broker
 from app.routers.api import include_routers
 from app.security import passwords
 from app.security.tokens import KeyRing
-from app.services.attendance import rules_from
+from app.services.attendance import measure_of
 from app.services.auth import ensure_admin
-from app.services.family import Measure
 from app.services.outbox import start_sender
 from app.services.retention import DataRetention
 from app.services.session_close import SessionCloser
@@ -66,12 +64,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         closer = SessionCloser(
             ctx.sessions,
             clock=clock,
-            measure=Measure(
-                rules=rules_from(
-                    settings.attendance_present_share, settings.attendance_late_after_minutes
-                ),
-                stale_after=timedelta(seconds=settings.ws_presence_stale_s),
-            ),
+            measure=measure_of(settings),
             poll_seconds=settings.absence_alerts_poll_seconds,
             retention=DataRetention(settings.retention_chat_days, settings.retention_presence_days),
             purge_seconds=settings.retention_purge_seconds,

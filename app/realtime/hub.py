@@ -379,11 +379,7 @@ class Hub:
         learner's certificates issues what is still due)."""
         with contextlib.suppress(Exception):
             await self.broker.drop_room(str(session_id))
-        issuing = certificates.Issuing(
-            keys=self.keys,
-            min_hours=self.settings.certificate_min_hours,
-            stale_after=timedelta(seconds=self.settings.ws_presence_stale_s),
-        )
+        issuing = certificates.issuing_of(self.settings, self.keys)
         try:
             async with unit_of_work(self.sessions) as db:
                 await certificates.issue_after_session(

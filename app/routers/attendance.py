@@ -23,7 +23,6 @@ from app.schemas.attendance import (
 )
 from app.services import attendance, attendance_overrides
 from app.services.attendance import Line, SessionAttendance
-from app.settings import Settings
 
 router = APIRouter(tags=["attendance"])
 
@@ -37,19 +36,8 @@ class Timing(TypedDict):
 
 
 def timing(ctx: AppContext) -> Timing:
-    return Timing(
-        now=ctx.clock(), rules=rules_of(ctx.settings), stale_after=stale_after(ctx.settings)
-    )
-
-
-def rules_of(settings: Settings) -> AttendanceRules:
-    return attendance.rules_from(
-        settings.attendance_present_share, settings.attendance_late_after_minutes
-    )
-
-
-def stale_after(settings: Settings) -> timedelta:
-    return timedelta(seconds=settings.ws_presence_stale_s)
+    measure = attendance.measure_of(ctx.settings)
+    return Timing(now=ctx.clock(), rules=measure.rules, stale_after=measure.stale_after)
 
 
 def line_public(line: Line) -> AttendanceLine:

@@ -26,7 +26,7 @@ from app.domain.csv_export import (
 )
 from app.errors import not_found
 from app.models import LiveSession
-from app.routers.attendance import stale_after, timing
+from app.routers.attendance import timing
 from app.routers.responses import errors
 from app.schemas.attendance_reports import (
     AttendanceLearner,
@@ -144,7 +144,7 @@ async def _hours(
         first=first,
         last=to,
         now=ctx.clock(),
-        stale_after=stale_after(ctx.settings),
+        stale_after=attendance.measure_of(ctx.settings).stale_after,
     )
 
 

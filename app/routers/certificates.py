@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from fastapi import APIRouter
 
@@ -24,11 +23,7 @@ router = APIRouter(tags=["certificates"])
 
 
 def issuing_of(ctx: ContextDep) -> Issuing:
-    return Issuing(
-        keys=ctx.keys,
-        min_hours=ctx.settings.certificate_min_hours,
-        stale_after=timedelta(seconds=ctx.settings.ws_presence_stale_s),
-    )
+    return certificates.issuing_of(ctx.settings, ctx.keys)
 
 
 def certificate_public(row: Certificate) -> CertificatePublic:

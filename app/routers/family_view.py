@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,6 @@ from fastapi import APIRouter, Query
 
 from app.deps import ContextDep, CurrentUser, SessionDep
 from app.models import Organisation
-from app.routers.attendance import rules_of
 from app.routers.families import consent_public
 from app.routers.responses import errors
 from app.schemas.common import TimeZoneName
@@ -27,7 +25,8 @@ from app.schemas.family import (
     PartnerSchool,
 )
 from app.services import family
-from app.services.family import FamilyEntry, Measure
+from app.services.attendance import measure_of
+from app.services.family import FamilyEntry
 from app.services.hours import as_hours
 
 router = APIRouter(tags=["families"])
@@ -103,12 +102,8 @@ async def family_view(
     sessions held with the learner's attendance, virtual-mobility hours and countries met,
     partner schools (name and country) and consents, with the links to give or withdraw
     them."""
-    measure = Measure(
-        rules=rules_of(ctx.settings),
-        stale_after=timedelta(seconds=ctx.settings.ws_presence_stale_s),
-    )
     entries = await family.view(
-        session, actor=user, timezone=timezone, now=ctx.clock(), measure=measure
+        session, actor=user, timezone=timezone, now=ctx.clock(), measure=measure_of(ctx.settings)
     )
     return FamilyView(items=[_learner(e) for e in entries])
 

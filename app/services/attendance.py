@@ -41,6 +41,7 @@ from app.models import (
 )
 from app.services import attendance_records as records
 from app.services.access import linked_learner_ids
+from app.settings import Settings
 
 Access = Literal["full", "partner", "hidden"]
 
@@ -103,13 +104,21 @@ async def roster(db: AsyncSession, exchange_id: uuid.UUID) -> list[Person]:
     return list(people.values())
 
 
+def span_of(interval: PresenceInterval, *, now: datetime, stale_after: timedelta) -> Span:
+    """A presence interval as the rules read it: one still open whose process stopped
+    heartbeating ends at its last heartbeat, as the sweeper will close it, so a crashed
+    process never inflates anyone's time."""
+    left = interval.left_at
+    if left is None and interval.last_heartbeat < now - stale_after:
+        left = interval.last_heartbeat
+    return Span(interval.user_id, interval.joined_at, left)
+
+
 async def presence_of(
     db: AsyncSession, session_id: uuid.UUID, *, now: datetime, stale_after: timedelta
 ) -> tuple[list[Span], set[uuid.UUID], dict[uuid.UUID, PresenceInterval]]:
-    """The learners' spans of a session, the learners online now, and one interval per learner
-    (for a guest's name and country as the room saw them). An interval still open whose
-    process stopped heartbeating counts until its last heartbeat, as the sweeper will close
-    it: a crashed process never inflates anyone's time."""
+    """The learners' spans of a session (`span_of`), the learners online now, and one interval
+    per learner (for a guest's name and country as the room saw them)."""
     intervals = await db.scalars(
         select(PresenceInterval).where(
             col(PresenceInterval.session_id) == session_id,
@@ -120,13 +129,10 @@ async def presence_of(
     online: set[uuid.UUID] = set()
     seen: dict[uuid.UUID, PresenceInterval] = {}
     for interval in intervals:
-        left = interval.left_at
-        if left is None:
-            if interval.last_heartbeat < now - stale_after:
-                left = interval.last_heartbeat
-            else:
-                online.add(interval.user_id)
-        spans.append(Span(interval.user_id, interval.joined_at, left))
+        span = span_of(interval, now=now, stale_after=stale_after)
+        if span.left_at is None:
+            online.add(interval.user_id)
+        spans.append(span)
         seen.setdefault(interval.user_id, interval)
     return spans, online, seen
 
@@ -191,10 +197,33 @@ def _access(actor: User, staff: bool, only: set[uuid.UUID] | None, person: Perso
     return "full" if only is not None and person.id in only else "hidden"
 
 
-def rules_from(present_share: float, late_after_minutes: int) -> AttendanceRules:
-    return AttendanceRules(
-        present_share=present_share, late_after=timedelta(minutes=late_after_minutes)
+@dataclass(frozen=True)
+class Measure:
+    """How attendance is judged (the rules) and read (when open presence counts as gone)."""
+
+    rules: AttendanceRules
+    stale_after: timedelta
+
+
+def measure_of(settings: Settings) -> Measure:
+    return Measure(
+        rules=AttendanceRules(
+            present_share=settings.attendance_present_share,
+            late_after=timedelta(minutes=settings.attendance_late_after_minutes),
+        ),
+        stale_after=timedelta(seconds=settings.ws_presence_stale_s),
     )
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A session's sheet and what it was computed from."""
+
+    sheet: AttendanceSheet
+    roster: list[Person]
+    guests: dict[uuid.UUID, Person]
+    online: set[uuid.UUID]
+    overrides: dict[uuid.UUID, OverrideInfo]
 
 
 async def compute(
@@ -204,13 +233,7 @@ async def compute(
     now: datetime,
     rules: AttendanceRules,
     stale_after: timedelta,
-) -> tuple[
-    AttendanceSheet,
-    list[Person],
-    dict[uuid.UUID, Person],
-    set[uuid.UUID],
-    dict[uuid.UUID, OverrideInfo],
-]:
+) -> Computed:
     """The sheet and what it was computed from (no access rules: for reports and hours):
     from the sealed records once the session is sealed, else from its presence."""
     overrides = await _overrides(db, live.id)
@@ -220,7 +243,6 @@ async def compute(
             live,
             (r for r, _ in lines),
             {k: Override(v.status, v.reason) for k, v in overrides.items()},
-            now,
         )
         people = {
             r.learner_id: Person(u.id, u.display_name, r.country, r.class_id, u.organisation_id)
@@ -228,7 +250,7 @@ async def compute(
         }
         roster_people = [people[r.learner_id] for r, _ in lines if r.on_roster]
         guests = {r.learner_id: people[r.learner_id] for r, _ in lines if not r.on_roster}
-        return sheet, roster_people, guests, set(), overrides
+        return Computed(sheet, roster_people, guests, set(), overrides)
     people_list = await roster(db, live.exchange_id)
     spans, online, seen = await presence_of(db, live.id, now=now, stale_after=stale_after)
     sheet = compute_attendance(
@@ -251,7 +273,7 @@ async def compute(
             interval.class_id,
             user.organisation_id if user else None,
         )
-    return sheet, people_list, guest_people, online, overrides
+    return Computed(sheet, people_list, guest_people, online, overrides)
 
 
 async def seal(
@@ -267,9 +289,8 @@ async def seal(
     when the session has not ended or was sealed already."""
     if live.attendance_sealed_at is not None or now < live.ends_at:
         return None
-    sheet, people, guests, _, _ = await compute(
-        db, live=live, now=now, rules=rules, stale_after=stale_after
-    )
+    computed = await compute(db, live=live, now=now, rules=rules, stale_after=stale_after)
+    sheet = computed.sheet
     claimed = await db.execute(
         update(LiveSession)
         .where(col(LiveSession.id) == live.id, col(LiveSession.attendance_sealed_at).is_(None))
@@ -278,8 +299,8 @@ async def seal(
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return None
-    places = {p.id: (p.class_id, p.country) for p in people}
-    places |= {g.id: (g.class_id, g.country) for g in guests.values()}
+    places = {p.id: (p.class_id, p.country) for p in computed.roster}
+    places |= {g.id: (g.class_id, g.country) for g in computed.guests.values()}
     db.add_all(records.records_from(live, sheet, places))
     await db.flush()
     await db.refresh(live)
@@ -297,10 +318,14 @@ async def for_session(
 ) -> SessionAttendance:
     """The attendance `actor` may see; 404 when they may see none of it."""
     staff, only = await access_rule(db, actor, live)
-    sheet, people, guests, online, overrides = await compute(
-        db, live=live, now=now, rules=rules, stale_after=stale_after
+    computed = await compute(db, live=live, now=now, rules=rules, stale_after=stale_after)
+    sheet, guests, online, overrides = (
+        computed.sheet,
+        computed.guests,
+        computed.online,
+        computed.overrides,
     )
-    by_id = {p.id: p for p in people}
+    by_id = {p.id: p for p in computed.roster}
     if not staff and not (only and (only & (set(by_id) | set(guests)))):
         raise not_found("Session")
 

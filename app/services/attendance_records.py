@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,7 +77,6 @@ def sheet_from(
     live: LiveSession,
     records: Iterable[AttendanceRecord],
     overrides: dict[uuid.UUID, Override],
-    now: datetime,
 ) -> AttendanceSheet:
     learners: list[LearnerAttendance] = []
     guests: list[LearnerAttendance] = []

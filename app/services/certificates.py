@@ -25,11 +25,13 @@ from app.domain import certificates as signing
 from app.errors import NotFound, not_found
 from app.models import Certificate, LiveSession, Organisation, PresenceInterval, User
 from app.security.tokens import KeyRing
+from app.services.attendance import measure_of
 from app.services.audit import audit, record_cross_school_read
 from app.services.consents import visible_learner
 from app.services.data_rights import ERASED_DOMAIN
 from app.services.hours import ExchangeHours, as_hours, learner_hours
 from app.services.paging import fetch_page
+from app.settings import Settings
 
 ISSUER = "Passerelle"
 VERSION = 1
@@ -43,6 +45,14 @@ class Issuing:
     keys: KeyRing
     min_hours: float
     stale_after: timedelta
+
+
+def issuing_of(settings: Settings, keys: KeyRing) -> Issuing:
+    return Issuing(
+        keys=keys,
+        min_hours=settings.certificate_min_hours,
+        stale_after=measure_of(settings).stale_after,
+    )
 
 
 def key_for(keys: KeyRing, key_id: str) -> bytes | None:

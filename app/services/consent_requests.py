@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.domain import consent as rules
-from app.errors import Conflict, Forbidden, InvalidInput
+from app.errors import Conflict, Forbidden
 from app.models import GuardianLink, User
 from app.services import consents, notifications
 
@@ -32,8 +31,7 @@ async def request(
     """Staff of the learner's school (teachers, coordinators) and admins ask. 409
     `consent_already_given` when the purpose already runs, `no_guardian` when a guardian must
     consent and none is linked (invite one first)."""
-    if not rules.is_purpose(purpose):
-        raise InvalidInput("body.purpose", f"unknown purpose; one of {', '.join(rules.PURPOSES)}")
+    consents.check_purpose(purpose, "body.purpose")
     learner = await consents.visible_learner(session, actor=actor, learner_id=learner_id)
     if actor.role not in ("teacher", "coordinator", "admin"):
         raise Forbidden("Only the school asks for a consent.", code="school_only")

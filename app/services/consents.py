@@ -182,7 +182,7 @@ async def overview_of(
     return facts, [await _state(session, facts, kind, p) for p in rules.PURPOSES]
 
 
-def _check_purpose(purpose: str, where: str) -> None:
+def check_purpose(purpose: str, where: str) -> None:
     if not rules.is_purpose(purpose):
         raise InvalidInput(where, f"unknown purpose; one of {', '.join(rules.PURPOSES)}")
 
@@ -191,7 +191,7 @@ async def give(
     session: AsyncSession, *, actor: User, learner_id: uuid.UUID, purpose: str, now: datetime
 ) -> tuple[LearnerFacts, ConsentState, bool]:
     """Record consent; answers whether a new record was made (False: it already stood)."""
-    _check_purpose(purpose, "body.purpose")
+    check_purpose(purpose, "body.purpose")
     learner = await visible_learner(session, actor=actor, learner_id=learner_id)
     facts = await learner_facts(session, learner, now=now)
     kind = await _actor_kind(session, actor, learner)
@@ -238,7 +238,7 @@ async def withdraw(
 ) -> tuple[LearnerFacts, ConsentState]:
     """Withdraw a standing consent. From the consent age on, a learner with nothing on record
     objects instead: a record that is only a withdrawal, which stops the purpose too."""
-    _check_purpose(purpose, "path.purpose")
+    check_purpose(purpose, "path.purpose")
     learner = await visible_learner(session, actor=actor, learner_id=learner_id)
     facts = await learner_facts(session, learner, now=now)
     kind = await _actor_kind(session, actor, learner)

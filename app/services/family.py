@@ -10,13 +10,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.domain.attendance import AttendanceRules, Status
+from app.domain.attendance import Status
 from app.errors import Forbidden, not_found
 from app.models import (
     ClassLearner,
@@ -29,19 +29,12 @@ from app.models import (
     User,
 )
 from app.services import attendance, consents, hours
+from app.services.attendance import Measure
 from app.services.consents import ConsentState, LearnerFacts
 from app.services.hours import LearnerHours
 
 UPCOMING_LIMIT = 20
 RECENT_LIMIT = 10
-
-
-@dataclass(frozen=True)
-class Measure:
-    """How attendance is judged and read (from the settings, with the app's clock)."""
-
-    rules: AttendanceRules
-    stale_after: timedelta
 
 
 @dataclass(frozen=True)
@@ -103,9 +96,11 @@ async def _recent(
     ).all()
     found = []
     for live in held:
-        sheet, *_ = await attendance.compute(
-            session, live=live, now=now, rules=measure.rules, stale_after=measure.stale_after
-        )
+        sheet = (
+            await attendance.compute(
+                session, live=live, now=now, rules=measure.rules, stale_after=measure.stale_after
+            )
+        ).sheet
         line = next((x for x in sheet.learners + sheet.guests if x.user_id == learner.id), None)
         if line is not None:
             found.append(Attended(live, line.status, line.online_seconds))

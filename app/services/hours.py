@@ -30,6 +30,7 @@ from app.models import (
     User,
 )
 from app.schemas.attendance_reports import ExchangeHoursPublic, LearnerHoursPublic, SchoolPublic
+from app.services.attendance import span_of
 from app.services.audit import record_cross_school_read
 from app.services.consents import visible_learner
 
@@ -121,10 +122,7 @@ async def learner_hours(
     spans: dict[uuid.UUID, list[Span]] = defaultdict(list)
     sessions: dict[uuid.UUID, LiveSession] = {}
     for interval, live in await db.execute(stmt):
-        left = interval.left_at
-        if left is None and interval.last_heartbeat < now - stale_after:
-            left = interval.last_heartbeat  # its process died: as the sweeper will close it
-        spans[live.id].append(Span(interval.user_id, interval.joined_at, left))
+        spans[live.id].append(span_of(interval, now=now, stale_after=stale_after))
         sessions[live.id] = live
     for session_id, live in sessions.items():
         online = contact_seconds(spans[session_id], [(live.starts_at, live.ends_at)], now)

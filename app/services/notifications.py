@@ -226,11 +226,6 @@ async def _guardians(
 ) -> list[Recipient]:
     """The learner's guardians (those who asked for absence alerts, if `absence_only`), each
     reading in the language and zone of the learner's school."""
-    org = (
-        await session.get(Organisation, learner.organisation_id)
-        if learner.organisation_id
-        else None
-    )
     stmt = (
         select(User)
         .join(GuardianLink, col(GuardianLink.guardian_id) == col(User.id))
@@ -240,10 +235,17 @@ async def _guardians(
     if absence_only:
         stmt = stmt.where(col(GuardianLink.absence_alerts))
     guardians = await session.scalars(stmt)
-    return [
-        Recipient(g, org.country if org else None, org.timezone if org else "UTC")
-        for g in guardians
-    ]
+    return [await _as_of_school(session, g, learner) for g in guardians]
+
+
+async def _as_of_school(session: AsyncSession, person: User, learner: User) -> Recipient:
+    """`person` reading in the language and zone of `learner`'s school."""
+    org = (
+        await session.get(Organisation, learner.organisation_id)
+        if learner.organisation_id
+        else None
+    )
+    return Recipient(person, org.country if org else None, org.timezone if org else "UTC")
 
 
 async def consent_requested(
@@ -260,14 +262,7 @@ async def consent_requested(
     if to_guardians:
         recipients = await _guardians(session, learner, absence_only=False)
     else:
-        org = (
-            await session.get(Organisation, learner.organisation_id)
-            if learner.organisation_id
-            else None
-        )
-        recipients = [
-            Recipient(learner, org.country if org else None, org.timezone if org else "UTC")
-        ]
+        recipients = [await _as_of_school(session, learner, learner)]
     await _announce(
         session,
         event="consent.requested",

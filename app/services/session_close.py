@@ -25,7 +25,7 @@ from app.clock import Clock
 from app.db import unit_of_work
 from app.models import LiveSession, User
 from app.services import attendance, notifications
-from app.services.family import Measure
+from app.services.attendance import Measure
 from app.services.retention import DataRetention, purge
 
 log = logging.getLogger(__name__)
