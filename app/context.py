@@ -6,21 +6,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.clock import Clock, system_clock
-from app.domain.rate_limit import FailureWindow
+from app.accounts.auth import LoginGuard, TokenIssuer
+from app.core.clock import Clock, system_clock
+from app.core.security.tokens import KeyRing
+from app.core.settings import Settings
+from app.matching.runs import MatchingRunner
 from app.realtime.broker import Broker
 from app.realtime.hub import Hub
-from app.security.tokens import KeyRing
-from app.services.matching import MatchingRunner
-from app.settings import Settings
-
-
-@dataclass
-class LoginGuard:
-    """Failed logins per account and per client address (this process's view)."""
-
-    by_account: FailureWindow
-    by_address: FailureWindow
 
 
 @dataclass
@@ -34,11 +26,12 @@ class AppContext:
     login_guard: LoginGuard = field(init=False)
     matching: MatchingRunner = field(init=False)
     hub: Hub = field(init=False)
+    tokens: TokenIssuer = field(init=False)
 
     def __post_init__(self) -> None:
         self.matching = MatchingRunner(self.sessions, budget_s=self.settings.matching_time_budget_s)
-        window = self.settings.login_failure_window_seconds
-        self.login_guard = LoginGuard(FailureWindow(window), FailureWindow(window))
+        self.login_guard = LoginGuard.for_window(self.settings.login_failure_window_seconds)
+        self.tokens = TokenIssuer(self.keys, self.settings)
         self.hub = Hub(
             settings=self.settings,
             sessions=self.sessions,

@@ -16,14 +16,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db import create_engine, session_factory, unit_of_work
-from app.models import Network, User
-from app.schemas.organisation import NetworkCreate, OrganisationCreate
-from app.schemas.school_class import ClassCreate
-from app.schemas.user import UserCreate
-from app.security import passwords
-from app.services import auth, classes, networks, organisations, users
-from app.settings import Settings, get_settings
+from app.accounts import auth, users
+from app.accounts.schemas import UserCreate
+from app.accounts.tables import User
+from app.classes import service as classes
+from app.classes.schemas import ClassCreate
+from app.core.db import create_engine, session_factory, unit_of_work
+from app.core.security import passwords
+from app.core.settings import Settings, get_settings
+from app.organisations import networks
+from app.organisations import service as organisations
+from app.organisations.schemas import NetworkCreate, OrganisationCreate
+from app.organisations.tables import Network
 
 NETWORK_NAME = "Passerelle demo network"
 DEMO_PASSWORD = "passerelle-demo"  # noqa: S105 (printed for the demo accounts)

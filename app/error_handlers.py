@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import AppError, error_body
+from app.core.errors import AppError, error_body
 
 log = logging.getLogger(__name__)
 

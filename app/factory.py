@@ -10,21 +10,21 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import error_handlers
-from app.clock import Clock, system_clock
+from app.accounts.auth import ensure_admin
+from app.attendance.closer import SessionCloser
+from app.attendance.retention import DataRetention
+from app.attendance.sheets import measure_of
 from app.context import AppContext
-from app.db import create_engine, session_factory, unit_of_work
-from app.logs import configure_logging
+from app.core.clock import Clock, system_clock
+from app.core.db import create_engine, session_factory, unit_of_work
+from app.core.logs import configure_logging
+from app.core.security import passwords
+from app.core.security.tokens import KeyRing
+from app.core.settings import Settings, get_settings, resolve_secret
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.notifications.outbox import start_sender
 from app.realtime.broker import Retention, make_broker
 from app.routers.api import include_routers
-from app.security import passwords
-from app.security.tokens import KeyRing
-from app.services.attendance import measure_of
-from app.services.auth import ensure_admin
-from app.services.outbox import start_sender
-from app.services.retention import DataRetention
-from app.services.session_close import SessionCloser
-from app.settings import Settings, get_settings, resolve_secret
 
 log = logging.getLogger("passerelle")
 

@@ -11,8 +11,8 @@ import uuid
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import error_body
-from app.logs import request_id_var
+from app.core.errors import error_body
+from app.core.logs import request_id_var
 
 log = logging.getLogger("passerelle.access")
 

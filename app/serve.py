@@ -14,7 +14,7 @@ from typing import Any
 
 import uvicorn
 
-from app.settings import Settings, get_settings
+from app.core.settings import Settings, get_settings
 
 
 def uvicorn_ws_options(settings: Settings) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from app.domain.matching.types import ClassProfile
+from app.matching.rules.types import ClassProfile
 from bench.generator import COUNTRIES
 from bench.server_process import ADMIN_EMAIL, Server
 

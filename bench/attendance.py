@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from app.domain.attendance import (
+from app.attendance.rules.sheet import (
     SECOND,
     AttendanceRules,
     AttendanceSheet,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from datetime import date, time, timedelta
 
-from app.domain.matching.types import ClassProfile, Language, Window
+from app.matching.rules.types import ClassProfile, Language, Window
 
 SCHOOL_YEAR_START = date(2025, 9, 1)
 SCHOOL_YEAR_END = date(2026, 6, 30)

@@ -27,11 +27,11 @@ from typing import Any
 
 import networkx as nx
 
-from app.domain.codes import cefr_rank
-from app.domain.matching.groups import GroupResult, solve_groups
-from app.domain.matching.pair_graph import compatible_pairs
-from app.domain.matching.pairs import blossom, index_graph, solve_pairs
-from app.domain.matching.types import ClassProfile, GroupCompatibility, MatchingOptions
+from app.core.rules.codes import cefr_rank
+from app.matching.rules.groups import GroupResult, solve_groups
+from app.matching.rules.pair_graph import compatible_pairs
+from app.matching.rules.pairs import blossom, index_graph, solve_pairs
+from app.matching.rules.types import ClassProfile, GroupCompatibility, MatchingOptions
 from bench.generator import generate
 
 Edge = tuple[str, str, int]
@@ -50,8 +50,8 @@ class Graph:
 def compatibility(profiles: list[ClassProfile]) -> tuple[list[Edge], GroupCheck, str]:
     """The real compatibility module when it is there; else a crude stand-in (said so)."""
     try:
-        from app.domain.matching import compatibility as module
-        from app.domain.matching.pair_graph import compatible_pairs
+        from app.matching.rules import compatibility as module
+        from app.matching.rules.pair_graph import compatible_pairs
     except ImportError:
         return (*stand_in(profiles), "stand-in weights (no compatibility module)")
     edges = compatible_pairs(profiles, OPTIONS).edges()
@@ -61,7 +61,7 @@ def compatibility(profiles: list[ClassProfile]) -> tuple[list[Edge], GroupCheck,
         result = module.group_check([prepared[m] for m in members], OPTIONS)
         return result.score if isinstance(result, GroupCompatibility) else None
 
-    return edges, group_ok, "app.domain.matching.pair_graph"
+    return edges, group_ok, "app.matching.rules.pair_graph"
 
 
 def stand_in(profiles: list[ClassProfile]) -> tuple[list[Edge], GroupCheck]:
@@ -123,7 +123,7 @@ def after_filters(n: int, seed: int) -> tuple[list[ClassProfile], int, Counter[s
 def scalar_graph(profiles: list[ClassProfile], edges: list[Edge]) -> float:
     """Seconds for the scalar reference `compatibility_graph`; stops unless it gives the same
     edges and scores as the array path."""
-    from app.domain.matching.compatibility import compatibility_graph
+    from app.matching.rules.compatibility import compatibility_graph
 
     started = time.perf_counter()
     pairs, _ = compatibility_graph(profiles, OPTIONS)

@@ -24,9 +24,10 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from app.domain import public_holidays, recurrence
-from app.domain.availability import WeeklyWindow
-from app.domain.scheduling import MemberCalendar, find_slots
+from app.classes.rules import WeeklyWindow
+from app.scheduling.rules import holidays as public_holidays
+from app.scheduling.rules import recurrence
+from app.scheduling.rules.slots import MemberCalendar, find_slots
 
 TERM_START = date(2027, 2, 22)  # 16 weeks across the March change, Easter and May holidays
 TERM_END = TERM_START + timedelta(weeks=16) - timedelta(days=1)

@@ -10,15 +10,15 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
-import app.models
-from app.db import create_engine
-from app.settings import Settings
+import app.all_tables
+from app.core.db import create_engine
+from app.core.settings import Settings
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-target_metadata = app.models.metadata
+target_metadata = app.all_tables.metadata
 
 
 def _url() -> str:
@@ -26,9 +26,9 @@ def _url() -> str:
 
 
 def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
-    if type_ == "type" and isinstance(obj, app.models.UTCDateTime):
-        autogen_context.imports.add("import app.models.base")
-        return "app.models.base.UTCDateTime()"
+    if type_ == "type" and isinstance(obj, app.all_tables.UTCDateTime):
+        autogen_context.imports.add("import app.core.tables")
+        return "app.core.tables.UTCDateTime()"
     return False
 
 

@@ -22,10 +22,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import app.models
-from app.db import create_engine
+import app.all_tables
+from app.core.db import create_engine
+from app.core.settings import Settings
 from app.factory import create_app
-from app.settings import Settings
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 async def _empty_tables(url: str) -> None:
     engine = create_engine(url)
-    tables = [t.name for t in reversed(app.models.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(app.all_tables.metadata.sorted_tables)]
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             await conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))

@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from httpx import AsyncClient, Response
 from sqlalchemy import select
 
-import app.models
+import app.all_tables
 from tests.factories import Actor, Api
-from tests.test_matching_api import profile
-from tests.test_sessions_api import active_exchange
+from tests.matching.test_matching_api import profile
+from tests.scheduling.test_sessions_api import active_exchange
 
 API = "/api/v1"
 
@@ -154,7 +154,7 @@ async def columns_holding(application: FastAPI, *needles: str) -> list[str]:
     wanted = [n.lower() for n in needles]
     found: set[str] = set()
     async with application.state.ctx.sessions() as session:
-        for table in app.models.metadata.sorted_tables:
+        for table in app.all_tables.metadata.sorted_tables:
             for row in (await session.execute(select(table))).mappings():
                 for column, value in row.items():
                     text = str(value).lower()

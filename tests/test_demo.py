@@ -6,8 +6,8 @@ from datetime import date
 
 from httpx import AsyncClient
 
+from app.core.settings import Settings
 from app.demo import DEMO_PASSWORD, load_demo
-from app.settings import Settings
 from tests.factories import bearer, login
 
 

@@ -9,8 +9,8 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
+from app.core.settings import Settings
 from app.factory import create_app
-from app.settings import Settings
 from tests.factories import Api
 
 

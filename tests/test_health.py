@@ -7,10 +7,10 @@ import pytest
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 
+from app.core.logs import JsonFormatter
+from app.core.settings import Settings
 from app.factory import create_app
-from app.logs import JsonFormatter
 from app.middleware import loggable_path
-from app.settings import Settings
 
 
 async def test_healthz_answers(client: AsyncClient) -> None:

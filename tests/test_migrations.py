@@ -11,15 +11,15 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-import app.models
-from app.db import create_engine
+import app.all_tables
+from app.core.db import create_engine
+from app.core.settings import Settings
 from app.factory import create_app
-from app.settings import Settings
 
 
 def _differences(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, app.models.metadata))
+    return list(compare_metadata(context, app.all_tables.metadata))
 
 
 async def test_upgrade_head_yields_exactly_the_models(database_url: str) -> None:
@@ -29,7 +29,7 @@ async def test_upgrade_head_yields_exactly_the_models(database_url: str) -> None
         tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
     await engine.dispose()
     assert diff == []
-    assert set(app.models.metadata.tables) <= tables
+    assert set(app.all_tables.metadata.tables) <= tables
     assert "alembic_version" in tables
 
 

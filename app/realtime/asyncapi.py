@@ -1,4 +1,4 @@
-"""The AsyncAPI 3 document of the live room, generated from `app.realtime.protocol`: the models
+"""The AsyncAPI 3 document of the live room, generated from `app.live.protocol`: the models
 that parse and send the messages are the ones described, so the document cannot drift."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from app.realtime import protocol
-from app.realtime.outcomes import CloseCode
+from app.live import protocol
+from app.live.outcomes import CloseCode
 
 SCHEMAS = "#/components/schemas/{model}"
 CHANNEL = "liveRoom"

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.realtime import protocol
-from app.realtime.outcomes import CloseCode, CommandRefused, RoomRefused
-from app.services import live_commands as commands
-from app.services.live_tickets import RoomMember
+from app.live import commands, protocol
+from app.live.outcomes import CloseCode, CommandRefused, RoomRefused
+from app.live.tickets import RoomMember
 
 if TYPE_CHECKING:
     from app.realtime.connection import Connection

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from app.live.outcomes import CloseCode
+from app.live.protocol import encode
+from app.live.tickets import RoomMember
 from app.realtime.limits import StrikeWindow, TokenBucket
-from app.realtime.outcomes import CloseCode
-from app.realtime.protocol import encode
-from app.services.live_tickets import RoomMember
 
 log = logging.getLogger(__name__)
 

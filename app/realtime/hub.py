@@ -25,23 +25,25 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.websockets import WebSocket
 
-from app.clock import Clock, system_clock
-from app.db import unit_of_work
-from app.domain.live_window import RoomWindow
-from app.realtime import protocol
+from app.attendance import certificates
+from app.core.clock import Clock, system_clock
+from app.core.db import unit_of_work
+from app.core.security.tokens import KeyRing
+from app.core.settings import Settings
+from app.live import protocol
+from app.live import rooms as live_rooms
+from app.live import tickets as live_tickets
+from app.live.outcomes import CloseCode, RoomRefused
+from app.live.rooms import Presence
+from app.live.rules.window import RoomWindow
+from app.live.tickets import RoomMember
 from app.realtime.broker import Broker, RoomEvent
 from app.realtime.commands import handle_frame
 from app.realtime.connection import Connection
 from app.realtime.limits import StrikeWindow, TokenBucket
-from app.realtime.outcomes import CloseCode, RoomRefused
 from app.realtime.redaction import install_ticket_redaction
 from app.realtime.room import Room
 from app.realtime.sweeper import sweep_forever
-from app.security.tokens import KeyRing
-from app.services import certificates, live_rooms, live_tickets
-from app.services.live_rooms import Presence
-from app.services.live_tickets import RoomMember
-from app.settings import Settings
 
 log = logging.getLogger(__name__)
 

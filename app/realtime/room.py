@@ -14,9 +14,9 @@ import json
 import logging
 import uuid
 
+from app.live.outcomes import CloseCode
 from app.realtime.broker import Broker, RoomEvent, RoomSubscription
 from app.realtime.connection import Connection
-from app.realtime.outcomes import CloseCode
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import unit_of_work
-from app.models import utcnow
-from app.realtime import protocol
-from app.services import live_rooms
+from app.core.db import unit_of_work
+from app.core.tables import utcnow
+from app.live import protocol
+from app.live import rooms as live_rooms
 
 if TYPE_CHECKING:
     from app.realtime.hub import Hub

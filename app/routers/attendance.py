@@ -8,21 +8,22 @@ from typing import TypedDict
 
 from fastapi import APIRouter
 
-from app.context import AppContext
-from app.deps import ContextDep, CurrentUser, SessionDep
-from app.domain.attendance import AttendanceRules
-from app.errors import not_found
-from app.models import LiveSession
-from app.routers.responses import AUTHED, errors
-from app.schemas.attendance import (
+from app.attendance import overrides as attendance_overrides
+from app.attendance import sheets as attendance
+from app.attendance.rules.sheet import AttendanceRules
+from app.attendance.schemas.sheet import (
     AttendanceLine,
     AttendanceOverrideIn,
     AttendanceOverridePublic,
     AttendanceRulesPublic,
     SessionAttendancePublic,
 )
-from app.services import attendance, attendance_overrides
-from app.services.attendance import Line, SessionAttendance
+from app.attendance.sheets import Line, SessionAttendance
+from app.context import AppContext
+from app.core.errors import not_found
+from app.routers.deps import ContextDep, CurrentUser, SessionDep
+from app.routers.responses import AUTHED, errors
+from app.scheduling.tables import LiveSession
 
 router = APIRouter(tags=["attendance"])
 

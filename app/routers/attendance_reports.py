@@ -15,8 +15,20 @@ from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
 
-from app.deps import ContextDep, CurrentUser, SessionDep
-from app.domain.csv_export import (
+from app.attendance import hours
+from app.attendance import reports as attendance_reports
+from app.attendance import sheets as attendance
+from app.attendance.hours import HoursView, as_hours
+from app.attendance.reports import Report, rate
+from app.attendance.schemas.reports import (
+    AttendanceLearner,
+    AttendanceReportPublic,
+    LearnerHoursPublic,
+    ReportLearnerPublic,
+    ReportSessionPublic,
+)
+from app.core.errors import not_found
+from app.core.rules.csv_export import (
     ATTENDANCE_COLUMNS,
     HOURS_COLUMNS,
     Cell,
@@ -24,20 +36,10 @@ from app.domain.csv_export import (
     csv_chunks,
     prefers_csv,
 )
-from app.errors import not_found
-from app.models import LiveSession
 from app.routers.attendance import timing
+from app.routers.deps import ContextDep, CurrentUser, SessionDep
 from app.routers.responses import errors
-from app.schemas.attendance_reports import (
-    AttendanceLearner,
-    AttendanceReportPublic,
-    LearnerHoursPublic,
-    ReportLearnerPublic,
-    ReportSessionPublic,
-)
-from app.services import attendance, attendance_reports, hours
-from app.services.attendance_reports import Report, rate
-from app.services.hours import HoursView, as_hours
+from app.scheduling.tables import LiveSession
 
 router = APIRouter(tags=["attendance"])
 

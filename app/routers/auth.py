@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 
-from app.deps import ContextDep, CurrentUser, SessionDep
+from app.accounts import auth
+from app.accounts.auth_schemas import RefreshRequest, TokenPair
+from app.accounts.schemas import UserPublic
+from app.routers.deps import ContextDep, CurrentUser, SessionDep
 from app.routers.responses import errors
-from app.schemas.auth import RefreshRequest, TokenPair
-from app.schemas.user import UserPublic
-from app.services import auth
 
 router = APIRouter(tags=["auth"])
 
@@ -22,17 +22,24 @@ async def token(
     password: Annotated[str, Form(max_length=256)],
 ) -> TokenPair:
     address = request.client.host if request.client else "unknown"
-    return await auth.login(session, ctx=ctx, email=username, password=password, address=address)
+    return await auth.login(
+        session,
+        tokens=ctx.tokens,
+        guard=ctx.login_guard,
+        email=username,
+        password=password,
+        address=address,
+    )
 
 
 @router.post("/auth/refresh", response_model=TokenPair, responses=errors(401, 422))
 async def refresh(body: RefreshRequest, session: SessionDep, ctx: ContextDep) -> TokenPair:
-    return await auth.refresh(session, ctx=ctx, token=body.refresh_token)
+    return await auth.refresh(session, tokens=ctx.tokens, token=body.refresh_token)
 
 
 @router.post("/auth/logout", status_code=204, responses=errors(401, 422))
 async def logout(body: RefreshRequest, session: SessionDep, ctx: ContextDep) -> Response:
-    await auth.logout(session, ctx=ctx, token=body.refresh_token)
+    await auth.logout(session, tokens=ctx.tokens, token=body.refresh_token)
     return Response(status_code=204)
 
 

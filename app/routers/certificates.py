@@ -6,18 +6,18 @@ import uuid
 
 from fastapi import APIRouter
 
-from app.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
-from app.models import Certificate
-from app.routers.responses import AUTHED, errors
-from app.schemas.certificate import (
+from app.attendance import certificates
+from app.attendance.certificates import Issuing
+from app.attendance.schemas.certificates import (
     CertificatePresented,
     CertificatePublic,
     CertificateVerification,
     PresentedVerification,
 )
-from app.schemas.common import Page
-from app.services import certificates
-from app.services.certificates import Issuing
+from app.attendance.tables import Certificate
+from app.core.schemas import Page
+from app.routers.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
+from app.routers.responses import AUTHED, errors
 
 router = APIRouter(tags=["certificates"])
 

@@ -5,18 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.deps import CurrentUser, Limit, Offset, SessionDep
-from app.models import SchoolClass
+from app.classes import service as classes
+from app.classes.schemas import ClassCreate, ClassPublic, ClassUpdate, RosterPublic, RosterUpdate
+from app.classes.tables import SchoolClass
+from app.core.schemas import Page
+from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import AUTHED, errors
-from app.schemas.common import Page
-from app.schemas.school_class import (
-    ClassCreate,
-    ClassPublic,
-    ClassUpdate,
-    RosterPublic,
-    RosterUpdate,
-)
-from app.services import classes
 
 router = APIRouter(prefix="/classes", tags=["classes"])
 

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Request, Response
 
-from app.deps import ContextDep, CurrentUser, SessionDep, get_current_user, oauth2_scheme
-from app.models import GuardianInvite, User, utcnow
-from app.routers.responses import AUTHED, ErrorResponse, errors
-from app.schemas.family import (
+from app.accounts.tables import User
+from app.core.tables import utcnow
+from app.families import consent_requests, consents, guardian_invites
+from app.families.consents import ConsentState
+from app.families.schemas import (
     ConsentGive,
     ConsentOverview,
     ConsentPublic,
@@ -23,8 +24,9 @@ from app.schemas.family import (
     InvitePublic,
     Link,
 )
-from app.services import consent_requests, consents, guardian_invites
-from app.services.consents import ConsentState
+from app.families.tables import GuardianInvite
+from app.routers.deps import ContextDep, CurrentUser, SessionDep, get_current_user, oauth2_scheme
+from app.routers.responses import AUTHED, ErrorResponse, errors
 
 router = APIRouter(tags=["families"])
 API = "/api/v1"

@@ -8,12 +8,10 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
-from app.deps import ContextDep, CurrentUser, SessionDep
-from app.models import Organisation
-from app.routers.families import consent_public
-from app.routers.responses import errors
-from app.schemas.common import TimeZoneName
-from app.schemas.family import (
+from app.attendance.hours import as_hours
+from app.attendance.sheets import measure_of
+from app.core.schemas import TimeZoneName
+from app.families.schemas import (
     AbsenceAlerts,
     AbsenceAlertsPublic,
     FamilyAttendance,
@@ -24,10 +22,12 @@ from app.schemas.family import (
     FamilyView,
     PartnerSchool,
 )
-from app.services import family
-from app.services.attendance import measure_of
-from app.services.family import FamilyEntry
-from app.services.hours import as_hours
+from app.family_view import service as family
+from app.family_view.service import FamilyEntry
+from app.organisations.tables import Organisation
+from app.routers.deps import ContextDep, CurrentUser, SessionDep
+from app.routers.families import consent_public
+from app.routers.responses import errors
 
 router = APIRouter(tags=["families"])
 

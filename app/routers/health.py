@@ -6,9 +6,9 @@ import logging
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from app.db import ping
-from app.deps import ContextDep
-from app.errors import error_body
+from app.core.db import ping
+from app.core.errors import error_body
+from app.routers.deps import ContextDep
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)

@@ -17,13 +17,13 @@ from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse
 
 from app.context import AppContext
-from app.deps import ContextDep, CurrentUser, SessionDep
-from app.models import utcnow
+from app.core.tables import utcnow
+from app.live import tickets as live_tickets
+from app.live.outcomes import CloseCode
+from app.live.schemas import TicketPublic
 from app.realtime.asyncapi import build_document
-from app.realtime.outcomes import CloseCode
+from app.routers.deps import ContextDep, CurrentUser, SessionDep
 from app.routers.responses import errors
-from app.schemas.live import TicketPublic
-from app.services import live_tickets
 
 router = APIRouter(tags=["live"])  # under /api/v1
 ws = APIRouter(tags=["live"])  # at the root

@@ -5,17 +5,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query
 
-from app.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
-from app.routers.responses import AUTHED, errors
-from app.schemas.common import Page
-from app.schemas.matching import (
+from app.core.schemas import Page
+from app.matching import exchanges
+from app.matching import runs as matching
+from app.matching.schemas import (
     ExchangeDecision,
     ExchangePublic,
     ExchangeStatus,
     MatchingRunCreate,
     MatchingRunPublic,
 )
-from app.services import exchanges, matching
+from app.routers.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
+from app.routers.responses import AUTHED, errors
 
 router = APIRouter(tags=["matching"])
 

@@ -5,18 +5,18 @@ import uuid
 from fastapi import APIRouter, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.deps import CurrentUser, Limit, Offset, SessionDep
-from app.models import Network
-from app.routers.responses import AUTHED, errors
-from app.schemas.common import Page
-from app.schemas.organisation import (
+from app.core.schemas import Page
+from app.organisations import networks
+from app.organisations.schemas import (
     NetworkCreate,
     NetworkMemberCreate,
     NetworkPublic,
     NetworkUpdate,
     OrganisationPublic,
 )
-from app.services import networks
+from app.organisations.tables import Network
+from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
+from app.routers.responses import AUTHED, errors
 
 router = APIRouter(prefix="/networks", tags=["networks"])
 

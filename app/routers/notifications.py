@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.deps import CurrentUser, Limit, Offset, SessionDep
+from app.core.schemas import Page
+from app.notifications import service as notifications
+from app.notifications.schemas import NotificationPublic
+from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import AUTHED, errors
-from app.schemas.common import Page
-from app.schemas.notification import NotificationPublic
-from app.services import notifications
 
 router = APIRouter(tags=["notifications"])
 

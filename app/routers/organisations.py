@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.deps import CurrentUser, Limit, Offset, SessionDep
+from app.core.schemas import CountryCode, Page
+from app.organisations import service as organisations
+from app.organisations.schemas import OrganisationCreate, OrganisationPublic, OrganisationUpdate
+from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import AUTHED, errors
-from app.schemas.common import CountryCode, Page
-from app.schemas.organisation import OrganisationCreate, OrganisationPublic, OrganisationUpdate
-from app.services import organisations
 
 router = APIRouter(prefix="/organisations", tags=["organisations"])
 

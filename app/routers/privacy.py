@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.deps import CurrentUser, Limit, Offset, SessionDep
-from app.models import utcnow
+from app.accounts.schemas import UserPublic
+from app.core import audit
+from app.core.schemas import Page
+from app.core.tables import utcnow
+from app.privacy import data_rights
+from app.privacy.schemas import AuditRecordPublic, UserExport
+from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import AUTHED, errors
-from app.schemas.common import Page
-from app.schemas.privacy import AuditRecordPublic, UserExport
-from app.schemas.user import UserPublic
-from app.services import audit, data_rights
 
 router = APIRouter(tags=["data rights"])
 

@@ -7,11 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime
 
-from app.deps import CurrentUser, Limit, Offset, SessionDep
-from app.models import LiveSession, utcnow
+from app.core.schemas import Page
+from app.core.tables import utcnow
+from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import AUTHED, errors
-from app.schemas.common import Page
-from app.schemas.session import (
+from app.scheduling import calendar_feeds as calendar
+from app.scheduling import member_calendars as session_calendars
+from app.scheduling import sessions
+from app.scheduling.schemas import (
     FeedPublic,
     LocalSlotTime,
     SessionCancel,
@@ -24,7 +27,7 @@ from app.schemas.session import (
     SlotList,
     SlotPublic,
 )
-from app.services import calendar, session_calendars, sessions
+from app.scheduling.tables import LiveSession
 
 router = APIRouter(tags=["sessions"])
 feeds = APIRouter(tags=["calendar"])

@@ -5,11 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.deps import CurrentUser, Limit, Offset, SessionDep
+from app.accounts import users
+from app.accounts.schemas import GuardianLinkCreate, Role, UserCreate, UserPublic, UserUpdate
+from app.core.schemas import Page
+from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import AUTHED, errors
-from app.schemas.common import Page
-from app.schemas.user import GuardianLinkCreate, Role, UserCreate, UserPublic, UserUpdate
-from app.services import users
 
 router = APIRouter(tags=["users"])
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-import app.models.base
+import app.core.tables
 
 revision: str = '4859848da988'
 down_revision: str | None = None
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('city', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation'))
     )
     with op.batch_alter_table('organisation', schema=None) as batch_op:
@@ -40,7 +40,7 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('coordinating_organisation_id', sa.Uuid(), nullable=False),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['coordinating_organisation_id'], ['organisation.id'], name=op.f('fk_network_coordinating_organisation_id_organisation'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_network'))
     )
@@ -61,8 +61,8 @@ def upgrade() -> None:
     sa.Column('term_start', sa.Date(), nullable=False),
     sa.Column('term_end', sa.Date(), nullable=False),
     sa.Column('open_for_matching', sa.Boolean(), nullable=False),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_school_class_organisation_id_organisation'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_school_class'))
     )
@@ -78,8 +78,8 @@ def upgrade() -> None:
     sa.Column('birth_date', sa.Date(), nullable=True),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_user_account_organisation_id_organisation'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))
@@ -111,7 +111,7 @@ def upgrade() -> None:
     op.create_table('guardian_link',
     sa.Column('guardian_id', sa.Uuid(), nullable=False),
     sa.Column('learner_id', sa.Uuid(), nullable=False),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['guardian_id'], ['user_account.id'], name=op.f('fk_guardian_link_guardian_id_user_account'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['learner_id'], ['user_account.id'], name=op.f('fk_guardian_link_learner_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('guardian_id', 'learner_id', name=op.f('pk_guardian_link'))
@@ -122,7 +122,7 @@ def upgrade() -> None:
     op.create_table('network_member',
     sa.Column('network_id', sa.Uuid(), nullable=False),
     sa.Column('organisation_id', sa.Uuid(), nullable=False),
-    sa.Column('joined_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('joined_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['network_id'], ['network.id'], name=op.f('fk_network_member_network_id_network'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_network_member_organisation_id_organisation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('network_id', 'organisation_id', name=op.f('pk_network_member'))
@@ -135,10 +135,10 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.Column('family_id', sa.Uuid(), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('used_at', app.models.base.UTCDateTime(), nullable=True),
-    sa.Column('revoked_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('used_at', app.core.tables.UTCDateTime(), nullable=True),
+    sa.Column('revoked_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_refresh_token_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_refresh_token')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_refresh_token_token_hash'))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-import app.models.base
+import app.core.tables
 
 revision: str = '453fefcd81cb'
 down_revision: str | None = '4859848da988'
@@ -35,9 +35,9 @@ def upgrade() -> None:
     sa.Column('shares', sa.JSON(), nullable=True),
     sa.Column('unmatched', sa.JSON(), nullable=True),
     sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('started_at', app.models.base.UTCDateTime(), nullable=True),
-    sa.Column('finished_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('started_at', app.core.tables.UTCDateTime(), nullable=True),
+    sa.Column('finished_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['network_id'], ['network.id'], name=op.f('fk_matching_run_network_id_network'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['requested_by'], ['user_account.id'], name=op.f('fk_matching_run_requested_by_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_matching_run'))
@@ -54,8 +54,8 @@ def upgrade() -> None:
     sa.Column('score_breakdown', sa.JSON(), nullable=False),
     sa.Column('shared_languages', sa.JSON(), nullable=False),
     sa.Column('common_windows', sa.JSON(), nullable=False),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['network_id'], ['network.id'], name=op.f('fk_exchange_network_id_network'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['run_id'], ['matching_run.id'], name=op.f('fk_exchange_run_id_matching_run'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_exchange'))
@@ -70,7 +70,7 @@ def upgrade() -> None:
     sa.Column('class_id', sa.Uuid(), nullable=False),
     sa.Column('decision', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('decided_by', sa.Uuid(), nullable=True),
-    sa.Column('decided_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('decided_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_exchange_class_class_id_school_class'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['decided_by'], ['user_account.id'], name=op.f('fk_exchange_class_decided_by_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['exchange_id'], ['exchange.id'], name=op.f('fk_exchange_class_exchange_id_exchange'), ondelete='CASCADE'),

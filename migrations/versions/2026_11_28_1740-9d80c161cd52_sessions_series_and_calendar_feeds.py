@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-import app.models.base
+import app.core.tables
 
 revision: str = '9d80c161cd52'
 down_revision: str | None = '453fefcd81cb'
@@ -24,8 +24,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('revoked_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('revoked_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_calendar_feed_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feed')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feed_token_hash'))
@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.Column('exchange_id', sa.Uuid(), nullable=False),
     sa.Column('rrule', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['exchange_id'], ['exchange.id'], name=op.f('fk_session_series_exchange_id_exchange'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_session_series'))
     )
@@ -50,15 +50,15 @@ def upgrade() -> None:
     sa.Column('exchange_id', sa.Uuid(), nullable=False),
     sa.Column('series_id', sa.Uuid(), nullable=True),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('starts_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('ends_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('starts_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('cancel_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('created_by', sa.Uuid(), nullable=True),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], name=op.f('fk_live_session_created_by_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['exchange_id'], ['exchange.id'], name=op.f('fk_live_session_exchange_id_exchange'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['series_id'], ['session_series.id'], name=op.f('fk_live_session_series_id_session_series'), ondelete='SET NULL'),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-import app.models.base
+import app.core.tables
 
 revision: str = 'c3a1f0e2b7d4'
 down_revision: str | None = '9d80c161cd52'
@@ -26,8 +26,8 @@ def upgrade() -> None:
     sa.Column('group_size', sa.Integer(), nullable=False),
     sa.Column('groups', sa.JSON(), nullable=False),
     sa.Column('started_by', sa.Uuid(), nullable=True),
-    sa.Column('started_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('ended_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('started_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('ended_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['session_id'], ['live_session.id'], name=op.f('fk_breakout_round_session_id_live_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['started_by'], ['user_account.id'], name=op.f('fk_breakout_round_started_by_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_breakout_round'))
@@ -40,8 +40,8 @@ def upgrade() -> None:
     sa.Column('session_id', sa.Uuid(), nullable=False),
     sa.Column('author_id', sa.Uuid(), nullable=True),
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
-    sa.Column('sent_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('deleted_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('deleted_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.Column('deleted_by', sa.Uuid(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_chat_message_author_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['deleted_by'], ['user_account.id'], name=op.f('fk_chat_message_deleted_by_user_account'), ondelete='SET NULL'),
@@ -56,8 +56,8 @@ def upgrade() -> None:
     sa.Column('jti', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.Column('session_id', sa.Uuid(), nullable=False),
-    sa.Column('used_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('used_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['session_id'], ['live_session.id'], name=op.f('fk_live_ticket_use_session_id_live_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_live_ticket_use_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('jti', name=op.f('pk_live_ticket_use'))
@@ -71,8 +71,8 @@ def upgrade() -> None:
     sa.Column('question', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('options', sa.JSON(), nullable=False),
     sa.Column('created_by', sa.Uuid(), nullable=True),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('closed_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('closed_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], name=op.f('fk_poll_created_by_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['live_session.id'], name=op.f('fk_poll_session_id_live_session'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_poll'))
@@ -90,9 +90,9 @@ def upgrade() -> None:
     sa.Column('country', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True),
     sa.Column('connection_id', sa.Uuid(), nullable=False),
     sa.Column('process_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('joined_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('left_at', app.models.base.UTCDateTime(), nullable=True),
-    sa.Column('last_heartbeat', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('joined_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('left_at', app.core.tables.UTCDateTime(), nullable=True),
+    sa.Column('last_heartbeat', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_presence_interval_class_id_school_class'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['live_session.id'], name=op.f('fk_presence_interval_session_id_live_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_presence_interval_user_id_user_account'), ondelete='CASCADE'),
@@ -114,7 +114,7 @@ def upgrade() -> None:
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('actor_id', sa.Uuid(), nullable=True),
     sa.Column('command_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_room_event_actor_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['live_session.id'], name=op.f('fk_room_event_session_id_live_session'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_room_event')),
@@ -129,9 +129,9 @@ def upgrade() -> None:
     sa.Column('session_id', sa.Uuid(), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('until', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('until', app.core.tables.UTCDateTime(), nullable=True),
     sa.Column('actor_id', sa.Uuid(), nullable=True),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_room_moderation_actor_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['live_session.id'], name=op.f('fk_room_moderation_session_id_live_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_room_moderation_user_id_user_account'), ondelete='CASCADE'),
@@ -144,7 +144,7 @@ def upgrade() -> None:
     sa.Column('poll_id', sa.Uuid(), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.Column('option', sa.Integer(), nullable=False),
-    sa.Column('voted_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('voted_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_poll_vote_poll_id_poll'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_poll_vote_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('poll_id', 'user_id', name=op.f('pk_poll_vote'))

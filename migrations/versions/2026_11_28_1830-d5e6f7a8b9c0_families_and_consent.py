@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-import app.models.base
+import app.core.tables
 
 revision: str = 'd5e6f7a8b9c0'
 down_revision: str | None = 'c3a1f0e2b7d4'
@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('target_type', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('target_id', sa.Uuid(), nullable=True),
-    sa.Column('at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('at', app.core.tables.UTCDateTime(), nullable=False),
     sa.Column('request_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_audit_record_actor_id_user_account'), ondelete='SET NULL'),
@@ -47,10 +47,10 @@ def upgrade() -> None:
     sa.Column('given_by', sa.Uuid(), nullable=True),
     sa.Column('given_by_role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('verification_method', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('given_at', app.models.base.UTCDateTime(), nullable=True),
-    sa.Column('withdrawn_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('given_at', app.core.tables.UTCDateTime(), nullable=True),
+    sa.Column('withdrawn_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.Column('withdrawn_by', sa.Uuid(), nullable=True),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['given_by'], ['user_account.id'], name=op.f('fk_consent_given_by_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['learner_id'], ['user_account.id'], name=op.f('fk_consent_learner_id_user_account'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['withdrawn_by'], ['user_account.id'], name=op.f('fk_consent_withdrawn_by_user_account'), ondelete='SET NULL'),
@@ -65,11 +65,11 @@ def upgrade() -> None:
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('created_by', sa.Uuid(), nullable=True),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('accepted_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('accepted_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.Column('accepted_by', sa.Uuid(), nullable=True),
-    sa.Column('revoked_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('revoked_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['accepted_by'], ['user_account.id'], name=op.f('fk_guardian_invite_accepted_by_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], name=op.f('fk_guardian_invite_created_by_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['learner_id'], ['user_account.id'], name=op.f('fk_guardian_invite_learner_id_user_account'), ondelete='CASCADE'),
@@ -88,8 +88,8 @@ def upgrade() -> None:
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('read_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('read_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
     sa.UniqueConstraint('user_id', 'event_key', name=op.f('uq_notification_user_id_event_key'))
@@ -108,10 +108,10 @@ def upgrade() -> None:
     sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('next_attempt_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
-    sa.Column('created_at', app.models.base.UTCDateTime(), nullable=False),
-    sa.Column('sent_at', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('created_at', app.core.tables.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', app.core.tables.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['recipient_id'], ['user_account.id'], name=op.f('fk_outbox_recipient_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
     sa.UniqueConstraint('event_key', 'recipient_id', name=op.f('uq_outbox_event_key_recipient_id')),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-import app.models.base
+import app.core.tables
 
 revision: str = '283d80100ffe'
 down_revision: str | None = 'd5e6f7a8b9c0'
@@ -24,7 +24,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('learner_id', sa.Uuid(), nullable=False),
     sa.Column('exchange_id', sa.Uuid(), nullable=False),
-    sa.Column('issued_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('issued_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('key_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('signature', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
@@ -43,7 +43,7 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('set_by', sa.Uuid(), nullable=True),
-    sa.Column('set_at', app.models.base.UTCDateTime(), nullable=False),
+    sa.Column('set_at', app.core.tables.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['learner_id'], ['user_account.id'], name=op.f('fk_attendance_override_learner_id_user_account'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['session_id'], ['live_session.id'], name=op.f('fk_attendance_override_session_id_live_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['set_by'], ['user_account.id'], name=op.f('fk_attendance_override_set_by_user_account'), ondelete='SET NULL'),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-import app.models.base
+import app.core.tables
 
 revision: str = '8b0524af6092'
 down_revision: str | None = '283d80100ffe'
@@ -26,8 +26,8 @@ def upgrade() -> None:
     sa.Column('on_roster', sa.Boolean(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('online_seconds', sa.Integer(), nullable=False),
-    sa.Column('first_join', app.models.base.UTCDateTime(), nullable=True),
-    sa.Column('last_leave', app.models.base.UTCDateTime(), nullable=True),
+    sa.Column('first_join', app.core.tables.UTCDateTime(), nullable=True),
+    sa.Column('last_leave', app.core.tables.UTCDateTime(), nullable=True),
     sa.Column('connections', sa.Integer(), nullable=False),
     sa.Column('class_id', sa.Uuid(), nullable=True),
     sa.Column('country', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True),
@@ -43,7 +43,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('absence_alerts', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     with op.batch_alter_table('live_session', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('attendance_sealed_at', app.models.base.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('attendance_sealed_at', app.core.tables.UTCDateTime(), nullable=True))
 
     # ### end Alembic commands ###
 

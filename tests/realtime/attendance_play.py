@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from app.clock import ManualClock
-from app.models import PresenceInterval
-from app.settings import Settings
+from app.core.clock import ManualClock
+from app.core.settings import Settings
+from app.live.tables import PresenceInterval
 from tests.factories import Actor, Api
 from tests.family_world import API, Exchange, exchange_between, guardian_of, learner, schedule
 from tests.family_world import school as new_school

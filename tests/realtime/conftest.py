@@ -16,14 +16,14 @@ from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 from redis.asyncio import Redis
 
+from app.core.settings import Settings
 from app.factory import create_app
-from app.settings import Settings
 from tests.conftest import _empty_tables
 from tests.factories import Actor, Api
+from tests.matching.test_matching_api import profile
 from tests.realtime.attendance_play import Play, playing
 from tests.realtime.live import LiveServer, live_server
-from tests.test_matching_api import profile
-from tests.test_sessions_api import active_exchange
+from tests.scheduling.test_sessions_api import active_exchange
 
 LEARNERS_PER_CLASS = 15
 ALLOWED_ORIGIN = "https://school.example"

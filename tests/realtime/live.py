@@ -20,11 +20,11 @@ from httpx import AsyncClient
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from app.clock import Clock, system_clock
+from app.core.clock import Clock, system_clock
+from app.core.settings import Settings
 from app.factory import create_app
 from app.realtime.hub import Hub
 from app.serve import uvicorn_ws_options
-from app.settings import Settings
 from tests.factories import Actor
 
 TIMEOUT = 10.0

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import select
 from sqlmodel import col
 
-from app.models import PresenceInterval
+from app.live.tables import PresenceInterval
 from tests.family_world import API, columns_holding
 from tests.realtime.attendance_play import Play, by_name
 

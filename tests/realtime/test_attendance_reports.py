@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from httpx import Response
 
-from app.domain.csv_export import ATTENDANCE_COLUMNS, HOURS_COLUMNS, PARTNER_COLUMNS
+from app.core.rules.csv_export import ATTENDANCE_COLUMNS, HOURS_COLUMNS, PARTNER_COLUMNS
 from tests.factories import Actor, Api
 from tests.family_world import API, schedule
 from tests.family_world import school as new_school

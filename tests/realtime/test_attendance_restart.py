@@ -13,9 +13,10 @@ import httpx
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from app.db import create_engine, session_factory
-from app.models import LiveSession, PresenceInterval
-from app.settings import Settings
+from app.core.db import create_engine, session_factory
+from app.core.settings import Settings
+from app.live.tables import PresenceInterval
+from app.scheduling.tables import LiveSession
 from tests.factories import Actor, Api
 from tests.family_world import API, exchange_between, learner, schedule
 from tests.family_world import school as new_school

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from app.models import ChatMessage, LiveSession, PresenceInterval, RoomEvent
-from app.settings import Settings
+from app.core.settings import Settings
+from app.live.tables import ChatMessage, PresenceInterval, RoomEvent
+from app.scheduling.tables import LiveSession
 from tests.family_world import API
 from tests.realtime.attendance_play import Play, by_name
 

@@ -16,8 +16,8 @@ import pytest
 from redis.asyncio import Redis
 
 from app.realtime.broker import Broker, Retention, RoomEvent, RoomSubscription
-from app.realtime.memory import MemoryBroker
-from app.realtime.redis import RedisBroker
+from app.realtime.broker.memory import MemoryBroker
+from app.realtime.broker.redis import RedisBroker
 
 TIMEOUT = 5.0
 

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from app.models import Certificate
-from app.security.tokens import KeyRing
-from app.services import certificates
-from app.settings import Settings
+from app.attendance import certificates
+from app.attendance.tables import Certificate
+from app.core.security.tokens import KeyRing
+from app.core.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.factories import Actor, Api
 from tests.family_world import API, columns_holding

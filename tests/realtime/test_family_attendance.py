@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.settings import Settings
+from app.core.settings import Settings
 from tests.factories import Actor, Api
 from tests.family_world import API, guardian_of
 from tests.realtime.attendance_play import Play

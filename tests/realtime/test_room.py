@@ -12,7 +12,7 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from app.models import PresenceInterval, RoomEvent
+from app.live.tables import PresenceInterval, RoomEvent
 from tests.realtime.conftest import World
 from tests.realtime.live import LiveClient, LiveServer, assert_contiguous, chat_texts, new_session
 

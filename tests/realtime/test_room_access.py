@@ -6,8 +6,8 @@ import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from app.security.tokens import KeyRing
-from app.settings import Settings
+from app.core.security.tokens import KeyRing
+from app.core.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.realtime.conftest import ALLOWED_ORIGIN, World
 from tests.realtime.live import LiveClient, LiveServer, live_server, new_session, ticket

@@ -18,8 +18,10 @@ from sqlmodel import col
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from app.models import LiveSession, PresenceInterval, utcnow
-from app.settings import Settings
+from app.core.settings import Settings
+from app.core.tables import utcnow
+from app.live.tables import PresenceInterval
+from app.scheduling.tables import LiveSession
 from tests.realtime.conftest import World
 from tests.realtime.live import (
     TIMEOUT,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from app.settings import Settings
+from app.core.settings import Settings
 from tests.realtime.conftest import World
 from tests.realtime.live import (
     LiveClient,

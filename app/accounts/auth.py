@@ -1,0 +1,200 @@
+"""Logins, token rotation and logout.
+
+Refresh tokens rotate: each use returns a new pair and marks the old token used. A used token
+presented again means it was copied, so the whole family (every token descending from that
+login) is revoked. The revocation is committed even though the request fails.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.accounts.auth_schemas import TokenPair
+from app.accounts.tables import RefreshToken, User
+from app.core.errors import AppError, NotAuthenticated, RateLimited
+from app.core.rules.rate_limit import FailureWindow
+from app.core.security.passwords import hash_password, verify_password
+from app.core.security.tokens import InvalidToken, KeyRing, token_digest
+from app.core.settings import Settings
+from app.core.tables import utcnow
+
+INVALID_LOGIN = "Incorrect e-mail or password."
+
+
+@dataclass
+class LoginGuard:
+    """Failed logins per account and per client address (this process's view)."""
+
+    by_account: FailureWindow
+    by_address: FailureWindow
+
+    @classmethod
+    def for_window(cls, seconds: float) -> LoginGuard:
+        return cls(FailureWindow(seconds), FailureWindow(seconds))
+
+
+@dataclass(frozen=True)
+class TokenIssuer:
+    """What issuing and checking tokens needs: the key ring and the token lifetimes."""
+
+    keys: KeyRing
+    settings: Settings
+
+
+class RefreshTokenReused(AppError):
+    status_code = 401
+    code = "refresh_token_reused"
+    message = "This refresh token was already used; every session from that login is now closed."
+    keep_changes = True
+
+
+def _invalid_refresh() -> NotAuthenticated:
+    return NotAuthenticated(
+        "The refresh token is invalid or expired.", code="invalid_refresh_token"
+    )
+
+
+async def login(
+    session: AsyncSession,
+    *,
+    tokens: TokenIssuer,
+    guard: LoginGuard,
+    email: str,
+    password: str,
+    address: str,
+) -> TokenPair:
+    settings = tokens.settings
+    account_key = email.strip().lower()
+    now_s = time.monotonic()
+    for window, key, limit in (
+        (guard.by_account, account_key, settings.login_max_failures_per_account),
+        (guard.by_address, address, settings.login_max_failures_per_address),
+    ):
+        if window.count(key, now_s) >= limit:
+            raise RateLimited(window.retry_after(key, now_s))
+    user = (await session.scalars(select(User).where(col(User.email) == account_key))).first()
+    ok = await verify_password(password, user.password_hash if user else None)
+    if user is None or not ok or not user.is_active:
+        guard.by_account.record(account_key, now_s)
+        guard.by_address.record(address, now_s)
+        raise NotAuthenticated(INVALID_LOGIN, code="invalid_credentials")
+    guard.by_account.clear(account_key)
+    return await _issue_pair(
+        session, tokens=tokens, user=user, family_id=uuid.uuid4(), now=utcnow()
+    )
+
+
+async def _issue_pair(
+    session: AsyncSession, *, tokens: TokenIssuer, user: User, family_id: uuid.UUID, now: datetime
+) -> TokenPair:
+    settings = tokens.settings
+    access_lifetime = timedelta(minutes=settings.access_token_minutes)
+    refresh_lifetime = timedelta(days=settings.refresh_token_days)
+    access = tokens.keys.issue(
+        kind="access",
+        subject=str(user.id),
+        now=now,
+        lifetime=access_lifetime,
+        extra={"role": user.role},
+    )
+    refresh = tokens.keys.issue(
+        kind="refresh",
+        subject=str(user.id),
+        now=now,
+        lifetime=refresh_lifetime,
+        extra={"fam": str(family_id)},
+    )
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            family_id=family_id,
+            token_hash=token_digest(refresh),
+            expires_at=now + refresh_lifetime,
+        )
+    )
+    await session.flush()
+    return TokenPair(
+        access_token=access,
+        refresh_token=refresh,
+        expires_in=int(access_lifetime.total_seconds()),
+    )
+
+
+async def _stored(session: AsyncSession, tokens: TokenIssuer, token: str) -> RefreshToken:
+    try:
+        tokens.keys.verify(token, kind="refresh")
+    except InvalidToken as exc:
+        raise _invalid_refresh() from exc
+    stored = (
+        await session.scalars(
+            select(RefreshToken).where(col(RefreshToken.token_hash) == token_digest(token))
+        )
+    ).first()
+    if stored is None:
+        raise _invalid_refresh()
+    return stored
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(col(RefreshToken.family_id) == family_id, col(RefreshToken.revoked_at).is_(None))
+        .values(revoked_at=now)
+    )
+    await session.flush()
+
+
+async def refresh(session: AsyncSession, *, tokens: TokenIssuer, token: str) -> TokenPair:
+    now = utcnow()
+    stored = await _stored(session, tokens, token)
+    if stored.used_at is not None:
+        await revoke_family(session, stored.family_id, now)
+        raise RefreshTokenReused()
+    if stored.revoked_at is not None or stored.expires_at <= now:
+        raise _invalid_refresh()
+    # Mark used with a guarded update, so two concurrent uses cannot both succeed.
+    marked = await session.execute(
+        update(RefreshToken)
+        .where(col(RefreshToken.id) == stored.id, col(RefreshToken.used_at).is_(None))
+        .values(used_at=now)
+    )
+    if getattr(marked, "rowcount", 0) != 1:
+        await revoke_family(session, stored.family_id, now)
+        raise RefreshTokenReused()
+    user = await session.get(User, stored.user_id)
+    if user is None or not user.is_active:
+        raise _invalid_refresh()
+    return await _issue_pair(session, tokens=tokens, user=user, family_id=stored.family_id, now=now)
+
+
+async def logout(session: AsyncSession, *, tokens: TokenIssuer, token: str) -> None:
+    stored = await _stored(session, tokens, token)
+    await revoke_family(session, stored.family_id, utcnow())
+
+
+async def ensure_admin(session: AsyncSession, *, email: str, password: str) -> bool:
+    """Create the bootstrap admin if no admin exists. True when one was created."""
+    exists = (await session.scalars(select(col(User.id)).where(col(User.role) == "admin"))).first()
+    if exists is not None:
+        return False
+    email = email.strip().lower()
+    taken = (await session.scalars(select(col(User.id)).where(col(User.email) == email))).first()
+    if taken is not None:
+        return False
+    session.add(
+        User(
+            email=email,
+            display_name="Administrator",
+            role="admin",
+            password_hash=await hash_password(password),
+        )
+    )
+    await session.flush()
+    return True

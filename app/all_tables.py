@@ -1,0 +1,63 @@
+"""All tables. Importing this package registers every table on `SQLModel.metadata`."""
+
+from sqlmodel import SQLModel
+
+from app.accounts.tables import GuardianLink, RefreshToken, User
+from app.attendance.tables import AttendanceOverride, AttendanceRecord, Certificate
+from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
+from app.core.audit_table import AuditRecord
+from app.core.tables import UTCDateTime, utcnow
+from app.families.tables import Consent, GuardianInvite
+from app.live.tables import (
+    BreakoutRound,
+    ChatMessage,
+    LiveTicketUse,
+    Poll,
+    PollVote,
+    PresenceInterval,
+    RoomEvent,
+    RoomModeration,
+)
+from app.matching.tables import Exchange, ExchangeClass, MatchingRun
+from app.notifications.tables import Notification, OutboxMessage
+from app.organisations.tables import Network, NetworkMember, Organisation
+from app.scheduling.tables import CalendarFeed, LiveSession, SessionSeries
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AttendanceOverride",
+    "AttendanceRecord",
+    "AuditRecord",
+    "BreakoutRound",
+    "CalendarFeed",
+    "Certificate",
+    "ChatMessage",
+    "ClassLearner",
+    "ClassTeacher",
+    "Consent",
+    "Exchange",
+    "ExchangeClass",
+    "GuardianInvite",
+    "GuardianLink",
+    "LiveSession",
+    "LiveTicketUse",
+    "MatchingRun",
+    "Network",
+    "NetworkMember",
+    "Notification",
+    "Organisation",
+    "OutboxMessage",
+    "Poll",
+    "PollVote",
+    "PresenceInterval",
+    "RefreshToken",
+    "RoomEvent",
+    "RoomModeration",
+    "SchoolClass",
+    "SessionSeries",
+    "UTCDateTime",
+    "User",
+    "metadata",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Attendance from live presence, overrides, hours, reports, sealed records, certificates."""

@@ -1,0 +1,1 @@
+"""Pure attendance rules: presence spans to statuses and minutes; certificate texts."""

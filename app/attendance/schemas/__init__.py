@@ -1,0 +1,1 @@
+"""API shapes of attendance, reports and certificates."""

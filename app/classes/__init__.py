@@ -1,0 +1,1 @@
+"""Classes: profiles, teachers, rosters and weekly availability."""

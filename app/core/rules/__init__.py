@@ -1,0 +1,1 @@
+"""Pure code lists and helpers shared by several capabilities (no I/O, no framework)."""

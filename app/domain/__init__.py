@@ -1,1 +1,0 @@
-"""Pure rules: no I/O, no clock, no framework. Everything here takes plain values."""

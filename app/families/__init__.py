@@ -1,0 +1,1 @@
+"""Families and consent: guardian invitations, consents, consent requests."""

@@ -1,0 +1,65 @@
+"""A school asks for a consent: the guardians are told (or the learner, from the age at which
+they decide alone), in the feed and by e-mail."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.accounts.tables import GuardianLink, User
+from app.core.errors import Conflict, Forbidden
+from app.families import consents
+from app.notifications import service as notifications
+
+
+@dataclass(frozen=True)
+class ConsentRequest:
+    id: uuid.UUID
+    learner_id: uuid.UUID
+    purpose: str
+    to: str  # "guardians" | "learner"
+    notified: int
+
+
+async def request(
+    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, purpose: str, now: datetime
+) -> ConsentRequest:
+    """Staff of the learner's school (teachers, coordinators) and admins ask. 409
+    `consent_already_given` when the purpose already runs, `no_guardian` when a guardian must
+    consent and none is linked (invite one first)."""
+    consents.check_purpose(purpose, "body.purpose")
+    learner = await consents.visible_learner(session, actor=actor, learner_id=learner_id)
+    if actor.role not in ("teacher", "coordinator", "admin"):
+        raise Forbidden("Only the school asks for a consent.", code="school_only")
+    facts = await consents.learner_facts(session, learner, now=now)
+    today = await consents.learner_today(session, learner, now)
+    if await consents.has_consent(session, learner, purpose, today):
+        raise Conflict("This consent already stands.", code="consent_already_given")
+    if facts.required:
+        linked = await session.scalar(
+            select(func.count())
+            .select_from(GuardianLink)
+            .where(col(GuardianLink.learner_id) == learner.id)
+        )
+        if not linked:
+            raise Conflict(
+                "A guardian must consent, and none is linked: invite one first.",
+                code="no_guardian",
+            )
+    request_id = uuid.uuid4()
+    notified = await notifications.consent_requested(
+        session,
+        learner=learner,
+        purpose=purpose,
+        request_id=request_id,
+        actor=actor,
+        to_guardians=facts.required,
+    )
+    return ConsentRequest(
+        request_id, learner.id, purpose, "guardians" if facts.required else "learner", notified
+    )

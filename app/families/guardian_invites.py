@@ -1,0 +1,273 @@
+"""Guardian invitations: a school invites a learner's guardian by e-mail; the guardian accepts
+with a single-use link, which creates their account (or links the one they have).
+
+Only the token's digest is stored. An invitation is open until it is accepted, revoked (also
+by a newer invitation of the same learner to the same address) or seven days old.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.accounts.tables import GuardianLink, User
+from app.accounts.users import MAX_GUARDIANS_PER_LEARNER, normalise_email
+from app.core.audit import audit
+from app.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotAuthenticated, not_found
+from app.core.security.passwords import hash_password
+from app.core.security.tokens import token_digest
+from app.families.consents import visible_learner
+from app.families.tables import GuardianInvite
+
+INVITE_LIFETIME = timedelta(days=7)
+
+
+class InviteGone(AppError):
+    status_code = 410
+    code = "invite_expired"
+    message = "This invitation has expired; ask the school for a new one."
+
+
+InviteStatus = Literal["open", "accepted", "revoked", "expired"]
+
+
+def invite_status(invite: GuardianInvite, now: datetime) -> InviteStatus:
+    if invite.accepted_at is not None:
+        return "accepted"
+    if invite.revoked_at is not None:
+        return "revoked"
+    if invite.expires_at <= now:
+        return "expired"
+    return "open"
+
+
+async def _managed_learner(session: AsyncSession, actor: User, learner_id: uuid.UUID) -> User:
+    """The learner, if `actor` is staff of the learner's school or an admin (404 when the
+    learner is out of sight, 403 when visible but not theirs to manage)."""
+    learner = await visible_learner(session, actor=actor, learner_id=learner_id)
+    manages = actor.role == "admin" or (
+        actor.role in ("coordinator", "teacher")
+        and actor.organisation_id is not None
+        and actor.organisation_id == learner.organisation_id
+    )
+    if not manages:
+        raise Forbidden("Only the learner's school staff invite guardians.")
+    return learner
+
+
+async def _guardian_count(session: AsyncSession, learner_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(GuardianLink)
+        .where(col(GuardianLink.learner_id) == learner_id)
+    )
+    return int(count or 0)
+
+
+async def _linked(session: AsyncSession, guardian_id: uuid.UUID, learner_id: uuid.UUID) -> bool:
+    return await session.get(GuardianLink, (guardian_id, learner_id)) is not None
+
+
+def _too_many() -> Conflict:
+    return Conflict(
+        f"A learner has at most {MAX_GUARDIANS_PER_LEARNER} guardians.", code="too_many_guardians"
+    )
+
+
+async def create(
+    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, email: str, now: datetime
+) -> tuple[GuardianInvite, str]:
+    """A new invitation and its token (shown once). An open invitation of the same learner to
+    the same address is revoked: re-sending gives a fresh link and kills the old one."""
+    learner = await _managed_learner(session, actor, learner_id)
+    address = normalise_email(email)
+    account = (await session.scalars(select(User).where(col(User.email) == address))).first()
+    if account is not None and account.role != "guardian":
+        raise Conflict(
+            "This address belongs to an account that is not a guardian's.", code="email_taken"
+        )
+    if account is not None and await _linked(session, account.id, learner.id):
+        raise Conflict("This guardian is already linked to the learner.", code="already_linked")
+    if await _guardian_count(session, learner.id) >= MAX_GUARDIANS_PER_LEARNER:
+        raise _too_many()
+    revoked = await session.execute(
+        update(GuardianInvite)
+        .where(
+            col(GuardianInvite.learner_id) == learner.id,
+            col(GuardianInvite.email) == address,
+            col(GuardianInvite.accepted_at).is_(None),
+            col(GuardianInvite.revoked_at).is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    invite = GuardianInvite(
+        learner_id=learner.id,
+        email=address,
+        token_hash=token_digest(token),
+        created_by=actor.id,
+        created_at=now,
+        expires_at=now + INVITE_LIFETIME,
+    )
+    session.add(invite)
+    await session.flush()
+    await audit(
+        session,
+        actor,
+        "guardian_invite.created",
+        "user",
+        learner.id,
+        {"invite_id": str(invite.id), "replaced": int(getattr(revoked, "rowcount", 0) or 0)},
+    )
+    return invite, token
+
+
+async def list_for_learner(
+    session: AsyncSession, *, actor: User, learner_id: uuid.UUID
+) -> list[GuardianInvite]:
+    learner = await _managed_learner(session, actor, learner_id)
+    rows = await session.scalars(
+        select(GuardianInvite)
+        .where(col(GuardianInvite.learner_id) == learner.id)
+        .order_by(col(GuardianInvite.created_at).desc(), col(GuardianInvite.id))
+    )
+    return list(rows.all())
+
+
+async def revoke(
+    session: AsyncSession, *, actor: User, invite_id: uuid.UUID, now: datetime
+) -> GuardianInvite:
+    invite = await session.get(GuardianInvite, invite_id)
+    if invite is None:
+        raise not_found("Invitation")
+    try:
+        await _managed_learner(session, actor, invite.learner_id)
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise not_found("Invitation") from exc
+        raise
+    if invite.accepted_at is not None:
+        raise Conflict("This invitation was already accepted.", code="invite_used")
+    if invite.revoked_at is None:
+        invite.revoked_at = now
+        await session.flush()
+        await audit(
+            session,
+            actor,
+            "guardian_invite.revoked",
+            "user",
+            invite.learner_id,
+            {"invite_id": str(invite.id)},
+        )
+    return invite
+
+
+async def accept(
+    session: AsyncSession,
+    *,
+    token: str,
+    caller: User | None,
+    display_name: str | None,
+    password: str | None,
+    now: datetime,
+) -> tuple[User, User, bool]:
+    """Accept an invitation: (guardian, learner, whether the account was created).
+
+    A new address gets a guardian account from `display_name` and `password`. An address that
+    already has a guardian account needs that guardian logged in (`caller`); it is linked.
+    Any refusal changes nothing (the unit of work rolls back)."""
+    invite = (
+        await session.scalars(
+            select(GuardianInvite).where(col(GuardianInvite.token_hash) == token_digest(token))
+        )
+    ).first()
+    if invite is None:
+        raise not_found("Invitation")
+    status = invite_status(invite, now)
+    if status == "accepted":
+        raise Conflict("This invitation was already used.", code="invite_used")
+    if status == "revoked":
+        raise InviteGone("This invitation was withdrawn by the school.", code="invite_revoked")
+    if status == "expired":
+        raise InviteGone()
+    learner = await session.get(User, invite.learner_id)
+    if learner is None or not learner.is_active:
+        raise InviteGone("The learner's account is closed.", code="invite_revoked")
+    # Single use, even against a concurrent accept: only one request flips `accepted_at`.
+    claimed = await session.execute(
+        update(GuardianInvite)
+        .where(
+            col(GuardianInvite.id) == invite.id,
+            col(GuardianInvite.accepted_at).is_(None),
+            col(GuardianInvite.revoked_at).is_(None),
+        )
+        .values(accepted_at=now)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        raise Conflict("This invitation was already used.", code="invite_used")
+    guardian, created = await _guardian_account(
+        session, invite.email, caller, display_name, password
+    )
+    if not await _linked(session, guardian.id, learner.id):
+        if await _guardian_count(session, learner.id) >= MAX_GUARDIANS_PER_LEARNER:
+            raise _too_many()
+        session.add(GuardianLink(guardian_id=guardian.id, learner_id=learner.id, created_at=now))
+    await session.execute(
+        update(GuardianInvite)
+        .where(col(GuardianInvite.id) == invite.id)
+        .values(accepted_by=guardian.id)
+    )
+    await session.flush()
+    details = {"invite_id": str(invite.id), "guardian_id": str(guardian.id)}
+    await audit(session, guardian, "guardian_invite.accepted", "user", learner.id, details)
+    await audit(session, guardian, "guardian.linked", "user", learner.id, details)
+    return guardian, learner, created
+
+
+async def _guardian_account(
+    session: AsyncSession,
+    email: str,
+    caller: User | None,
+    display_name: str | None,
+    password: str | None,
+) -> tuple[User, bool]:
+    existing = (await session.scalars(select(User).where(col(User.email) == email))).first()
+    if existing is not None:
+        if existing.role != "guardian" or not existing.is_active:
+            raise Conflict(
+                "This address belongs to an account that cannot be a guardian's.",
+                code="email_taken",
+            )
+        if caller is None:
+            raise NotAuthenticated(
+                "A guardian account with this address exists: log in to accept.",
+                code="login_required",
+            )
+        if caller.id != existing.id:
+            raise Forbidden(
+                "This invitation is for another account.", code="invite_for_another_account"
+            )
+        return existing, False
+    if display_name is None:
+        raise InvalidInput("body.display_name", "required to create the guardian's account")
+    if password is None:
+        raise InvalidInput("body.password", "required to create the guardian's account")
+    guardian = User(
+        email=email,
+        display_name=display_name,
+        role="guardian",
+        password_hash=await hash_password(password),
+    )
+    session.add(guardian)
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent request took the address
+        raise Conflict("An account with this e-mail already exists.", code="email_taken") from exc
+    return guardian, True

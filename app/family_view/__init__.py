@@ -1,0 +1,3 @@
+"""The family page: what a guardian sees of each linked learner, composed from several
+capabilities.
+"""

@@ -1,0 +1,1 @@
+"""Pure live-room rules: breakout groups, the room's open window."""

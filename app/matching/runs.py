@@ -1,0 +1,373 @@
+"""Matching runs: validate, queue, solve in a worker process, store proposals as exchanges.
+
+A run is written `queued` in the request's unit of work; after the response the runner marks
+it `running`, hands plain data to a worker process, and stores every proposal as a `proposed`
+exchange in one transaction with the run's result (`done`). A failure marks the run `failed`
+with its reason and leaves no exchange behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import uuid
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from app.accounts.tables import User
+from app.classes.rules import parse_hhmm
+from app.classes.tables import SchoolClass
+from app.core.db import unit_of_work
+from app.core.errors import Forbidden, InvalidInput, not_found
+from app.core.tables import utcnow
+from app.matching import exchanges
+from app.matching.rules.types import ClassProfile, Language, MatchingOptions, Window
+from app.matching.schemas import MatchingRunCreate, MatchingRunPublic, Proposal, Unmatched
+from app.matching.tables import Exchange, ExchangeClass, MatchingRun, classes_in_open_exchanges
+from app.matching.worker import MatchingInstance, MatchingOutcome, run_matching
+from app.notifications import service as notifications
+from app.organisations import networks
+from app.organisations.tables import NetworkMember, Organisation
+
+log = logging.getLogger(__name__)
+
+
+def _may_run(actor: User, coordinating_org: uuid.UUID) -> bool:
+    return actor.role == "admin" or (
+        actor.role == "coordinator" and actor.organisation_id == coordinating_org
+    )
+
+
+async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCreate) -> MatchingRun:
+    network = await networks.get_visible(session, actor=actor, network_id=data.network_id)
+    if not _may_run(actor, network.coordinating_organisation_id):
+        raise Forbidden("Only the network's coordinators start matching runs.")
+    member_orgs = select(col(NetworkMember.organisation_id)).where(
+        col(NetworkMember.network_id) == network.id
+    )
+    # columns, not objects: a 3,000-class network loads without holding up the event loop
+    stmt = select(
+        col(SchoolClass.id),
+        col(Organisation.country),
+        col(SchoolClass.availability),
+        col(SchoolClass.languages),
+    ).join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
+    if data.class_ids is not None:
+        wanted = list(dict.fromkeys(data.class_ids))
+        rows = (
+            await session.execute(
+                stmt.where(
+                    col(SchoolClass.id).in_(wanted),
+                    col(SchoolClass.organisation_id).in_(member_orgs),
+                )
+            )
+        ).all()
+        found = {r[0] for r in rows}
+        missing = [str(i) for i in wanted if i not in found]
+        if missing:
+            raise InvalidInput(
+                "body.class_ids", f"not classes of this network: {', '.join(missing)}"
+            )
+        busy = await classes_in_open_exchanges(session, wanted)
+        if busy:
+            raise InvalidInput(
+                "body.class_ids",
+                "already in a proposed or active exchange: " + ", ".join(sorted(map(str, busy))),
+            )
+        empty = [str(r[0]) for r in rows if not r[2] or not r[3]]
+        if empty:
+            raise InvalidInput(
+                "body.class_ids", f"classes without availability or language: {', '.join(empty)}"
+            )
+    else:
+        rows = (
+            await session.execute(
+                stmt.where(
+                    col(SchoolClass.organisation_id).in_(member_orgs),
+                    col(SchoolClass.open_for_matching),
+                )
+            )
+        ).all()
+        busy = await classes_in_open_exchanges(session, [r[0] for r in rows])
+        rows = [r for r in rows if r[0] not in busy and r[2]]
+    countries = {r[1] for r in rows}
+    if len(countries) < 2:
+        raise InvalidInput(
+            "body.class_ids" if data.class_ids is not None else "body.network_id",
+            f"matching needs classes from at least two countries; found {len(countries)}",
+            kind="not_enough_countries",
+        )
+    run = MatchingRun(
+        network_id=network.id,
+        requested_by=actor.id,
+        status="queued",
+        group_size=data.group_size,
+        requested_class_ids=sorted(str(r[0]) for r in rows),
+        options={
+            "allow_repeats": data.allow_repeats,
+            "prefer_new_countries": data.prefer_new_countries,
+        },
+    )
+    session.add(run)
+    await session.flush()
+    return run
+
+
+async def get_run(session: AsyncSession, *, actor: User, run_id: uuid.UUID) -> MatchingRun:
+    run = await session.get(MatchingRun, run_id)
+    if run is None:
+        raise not_found("Matching run")
+    network = await networks.get_visible(session, actor=actor, network_id=run.network_id)
+    if not _may_run(actor, network.coordinating_organisation_id):
+        raise not_found("Matching run")
+    return run
+
+
+async def to_public(session: AsyncSession, run: MatchingRun) -> MatchingRunPublic:
+    # columns, not objects: a large run has thousands of proposals
+    rows = await session.execute(
+        select(
+            col(Exchange.id),
+            col(Exchange.score),
+            col(Exchange.score_breakdown),
+            col(ExchangeClass.class_id),
+        )
+        .join(ExchangeClass, col(ExchangeClass.exchange_id) == col(Exchange.id))
+        .where(col(Exchange.run_id) == run.id)
+    )
+    members: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    scores: dict[uuid.UUID, tuple[int, dict[str, int]]] = {}
+    for exchange_id, score, breakdown, class_id in rows:
+        scores[exchange_id] = (score, breakdown)
+        members[exchange_id].append(class_id)
+    proposals = [
+        Proposal(
+            exchange_id=exchange_id,
+            class_ids=sorted(members[exchange_id], key=str),
+            score=score / 1000,
+            score_breakdown={k: v / 1000 for k, v in breakdown.items()},
+        )
+        for exchange_id, (score, breakdown) in sorted(
+            scores.items(), key=lambda item: (-item[1][0], str(item[0]))
+        )
+    ]
+    return MatchingRunPublic(
+        id=run.id,
+        network_id=run.network_id,
+        status=run.status,
+        group_size=run.group_size,
+        proposals=proposals,
+        unmatched=[Unmatched.model_validate(u) for u in run.unmatched or []],
+        objective=run.objective,
+        upper_bound=run.upper_bound,
+        gap=run.gap,
+        exact=run.exact,
+        shares=run.shares,
+        options=run.options,
+        error=run.error,
+        created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+    )
+
+
+_PROFILE_COLUMNS: tuple[Any, ...] = (
+    col(SchoolClass.id),
+    col(Organisation.id).label("organisation_id"),
+    col(Organisation.country),
+    col(Organisation.timezone),
+    col(SchoolClass.field),
+    col(SchoolClass.eqf_level),
+    col(SchoolClass.learner_count),
+    col(SchoolClass.age_min),
+    col(SchoolClass.age_max),
+    col(SchoolClass.languages),
+    col(SchoolClass.availability),
+    col(SchoolClass.term_start),
+    col(SchoolClass.term_end),
+)
+
+
+def _profile(row: Any) -> ClassProfile:
+    return ClassProfile(
+        id=str(row.id),
+        organisation_id=str(row.organisation_id),
+        country=row.country,
+        timezone=row.timezone,
+        field=row.field,
+        eqf_level=row.eqf_level,
+        learner_count=row.learner_count,
+        age_min=row.age_min,
+        age_max=row.age_max,
+        languages=tuple(Language(lang["code"], lang["level"]) for lang in row.languages),
+        availability=tuple(
+            Window(w["weekday"], parse_hhmm(w["start"]), parse_hhmm(w["end"]))
+            for w in row.availability
+        ),
+        term_start=row.term_start,
+        term_end=row.term_end,
+    )
+
+
+async def _instance(session: AsyncSession, run: MatchingRun, budget_s: float) -> MatchingInstance:
+    ids = [uuid.UUID(i) for i in run.requested_class_ids or []]
+    # columns, not objects: cheaper on the event loop for thousands of classes
+    rows = (
+        await session.execute(
+            select(*_PROFILE_COLUMNS)
+            .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
+            .where(col(SchoolClass.id).in_(ids))
+            .order_by(col(SchoolClass.id))
+        )
+    ).all()
+    profiles = tuple(_profile(row) for row in rows)
+    country = {p.id: p.country for p in profiles}
+    excluded: set[frozenset[str]] = set()
+    met: dict[str, set[str]] = defaultdict(set)
+    for status, members in await exchanges.history(session, ids):
+        names = sorted(str(m) for m in members)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                if not run.options.get("allow_repeats"):
+                    excluded.add(frozenset((a, b)))
+        if status == "active":
+            for a in names:
+                met[a] |= {country[b] for b in names if b != a and b in country}
+    return MatchingInstance(
+        profiles=profiles,
+        group_size=run.group_size,
+        options=MatchingOptions(),
+        excluded_pairs=frozenset(excluded),
+        met_countries={k: frozenset(v) for k, v in met.items()},
+        prefer_new_countries=bool(run.options.get("prefer_new_countries")),
+        time_budget_s=budget_s,
+        seed=run.id.int % (2**31),
+    )
+
+
+STORE_SLICE = 100
+
+
+class MatchingRunner:
+    """Runs queued matching runs off the event loop, in a worker process."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, budget_s: float) -> None:
+        self._sessions = sessions
+        self._budget_s = budget_s
+        self._pool: ProcessPoolExecutor | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self, run_id: uuid.UUID) -> None:
+        """Start the run in the background (async: so it is called on the event loop)."""
+        task = asyncio.create_task(self._execute(run_id), name=f"matching-run-{run_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
+
+    async def _execute(self, run_id: uuid.UUID) -> None:
+        try:
+            async with unit_of_work(self._sessions) as session:
+                run = await session.get(MatchingRun, run_id)
+                if run is None or run.status != "queued":
+                    return
+                run.status = "running"
+                run.started_at = utcnow()
+                instance = await _instance(session, run, self._budget_s)
+            loop = asyncio.get_running_loop()
+            outcome = await loop.run_in_executor(self._executor(), run_matching, instance)
+            async with unit_of_work(self._sessions) as session:
+                await _store(session, run_id, outcome)
+        except asyncio.CancelledError:
+            await self._fail(run_id, "interrupted: the server stopped during the run")
+            raise
+        except Exception as exc:
+            log.exception("matching run failed", extra={"run_id": str(run_id)})
+            await self._fail(run_id, f"{type(exc).__name__}: {exc}"[:2000])
+
+    async def _fail(self, run_id: uuid.UUID, reason: str) -> None:
+        async with unit_of_work(self._sessions) as session:
+            run = await session.get(MatchingRun, run_id)
+            if run is not None and run.status in ("queued", "running"):
+                run.status = "failed"
+                run.error = reason
+                run.finished_at = utcnow()
+
+    async def wait_idle(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await self.wait_idle()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+async def _store(session: AsyncSession, run_id: uuid.UUID, outcome: MatchingOutcome) -> None:
+    run = await session.get(MatchingRun, run_id)
+    if run is None:
+        return
+    now = utcnow()
+    made: list[tuple[uuid.UUID, list[uuid.UUID]]] = []
+    exchanges: list[Exchange] = []
+    members: list[ExchangeClass] = []
+    for proposal in outcome.proposals:
+        exchange = Exchange(
+            id=uuid.uuid4(),
+            network_id=run.network_id,
+            run_id=run.id,
+            status="proposed",
+            score=proposal.score,
+            score_breakdown=proposal.breakdown,
+            shared_languages=list(proposal.shared_languages),
+            common_windows=[
+                {
+                    "weekday": w.weekday,
+                    "start_utc": w.start_utc.strftime("%H:%M"),
+                    "end_utc": w.end_utc.strftime("%H:%M"),
+                    "valid_from": w.valid_from.isoformat(),
+                    "valid_to": w.valid_to.isoformat(),
+                }
+                for w in proposal.common_windows
+            ],
+            created_at=now,
+            updated_at=now,
+        )
+        classes = [uuid.UUID(c) for c in proposal.class_ids]
+        exchanges.append(exchange)
+        members.extend(ExchangeClass(exchange_id=exchange.id, class_id=c) for c in classes)
+        made.append((exchange.id, classes))
+    # Bulk inserts in slices of one transaction (all or nothing), yielding to the event loop
+    # between slices so live rooms and health checks keep their pace while a large run stores.
+    for start in range(0, len(exchanges), STORE_SLICE):
+        chunk = exchanges[start : start + STORE_SLICE]
+        ids = {e.id for e in chunk}
+        await session.execute(insert(Exchange), [e.model_dump() for e in chunk])
+        await session.execute(
+            insert(ExchangeClass), [m.model_dump() for m in members if m.exchange_id in ids]
+        )
+        await notifications.exchanges_proposed(session, made[start : start + STORE_SLICE])
+        await asyncio.sleep(0)
+    run.status = "done"
+    run.finished_at = now
+    run.objective = outcome.objective
+    run.upper_bound = outcome.upper_bound if outcome.upper_bound == outcome.upper_bound else None
+    run.gap = outcome.gap
+    run.exact = outcome.exact
+    run.shares = outcome.shares
+    run.unmatched = [{"class_id": c, "reason": r} for c, r in outcome.unmatched]
+    await session.flush()

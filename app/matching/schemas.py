@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.core.schemas import Input, Output
+
+RunStatus = Literal["queued", "running", "done", "failed"]
+ExchangeStatus = Literal["proposed", "active", "declined"]
+
+
+class MatchingRunCreate(Input):
+    network_id: uuid.UUID
+    group_size: Literal[2, 3, 4] = 2
+    class_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=5000,
+        description="Restrict the run to these classes (default: every class of the network "
+        "that is open for matching and not already in a proposed or active exchange).",
+    )
+    allow_repeats: bool = Field(
+        default=False,
+        description="Also propose classes together that declined each other or were paired before.",
+    )
+    prefer_new_countries: bool = Field(
+        default=False,
+        description="Prefer partners from countries a class has not met in earlier exchanges.",
+    )
+
+
+class Proposal(BaseModel):
+    exchange_id: uuid.UUID
+    class_ids: list[uuid.UUID]
+    score: float = Field(description="0-1")
+    score_breakdown: dict[str, float] = Field(
+        description="points per criterion, 0-1 each of the total"
+    )
+
+
+class Unmatched(BaseModel):
+    class_id: uuid.UUID
+    reason: str
+
+
+class MatchingRunPublic(BaseModel):
+    id: uuid.UUID
+    network_id: uuid.UUID
+    status: RunStatus
+    group_size: int
+    proposals: list[Proposal]
+    unmatched: list[Unmatched]
+    objective: int | None = Field(description="Sum of the proposals' scores (0-1000 each)")
+    upper_bound: float | None
+    gap: float | None
+    exact: bool | None
+    shares: dict[str, Any] | None = Field(
+        description="Matched share per country and per school: {by_country, by_school}"
+    )
+    options: dict[str, Any]
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class CommonWindowPublic(BaseModel):
+    weekday: int
+    start_utc: str
+    end_utc: str
+    valid_from: date
+    valid_to: date
+
+
+class PartnerClass(Output):
+    """What every member of an exchange sees of each class: the public profile only."""
+
+    class_id: uuid.UUID
+    name: str
+    organisation_id: uuid.UUID
+    organisation_name: str
+    country: str
+    city: str
+    timezone: str
+    field: str
+    eqf_level: int
+    learner_count: int
+    age_min: int
+    age_max: int
+    languages: list[dict[str, Any]]
+    decision: Literal["pending", "accepted", "declined"]
+
+
+class ExchangePublic(BaseModel):
+    id: uuid.UUID
+    network_id: uuid.UUID
+    run_id: uuid.UUID | None
+    status: ExchangeStatus
+    class_ids: list[uuid.UUID]
+    classes: list[PartnerClass]
+    score: float
+    score_breakdown: dict[str, float]
+    shared_languages: list[str]
+    common_windows: list[CommonWindowPublic]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ExchangeDecision(Input):
+    class_id: uuid.UUID | None = Field(
+        default=None, description="Which member class you answer for, when you teach several"
+    )

@@ -1,0 +1,1 @@
+"""In-app notifications and the outbox that e-mails them, exactly once."""

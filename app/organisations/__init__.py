@@ -1,0 +1,1 @@
+"""Organisations (schools, mobility providers) and the networks they form."""

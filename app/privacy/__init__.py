@@ -1,0 +1,1 @@
+"""Data rights: export and erasure of a person's data."""

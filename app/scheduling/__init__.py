@@ -1,0 +1,1 @@
+"""Scheduling: common slots, sessions and series, conflicts, iCalendar invites and feeds."""

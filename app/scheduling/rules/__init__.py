@@ -1,0 +1,1 @@
+"""Pure scheduling rules: slots across time zones and holidays, recurrence, conflict checks."""

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from app.core.schemas import Input, Output, TimeZoneName
+
+SessionStatus = Literal["scheduled", "live", "ended", "cancelled"]
+
+
+class Recurrence(Input):
+    rrule: str = Field(
+        min_length=1,
+        max_length=500,
+        examples=["FREQ=WEEKLY;COUNT=6"],
+        description="RFC 5545 RRULE with COUNT or UNTIL, at most 100 occurrences",
+    )
+
+
+class SessionCreate(Input):
+    title: str = Field(min_length=1, max_length=200)
+    starts_at: AwareDatetime
+    duration_minutes: int = Field(gt=0, le=480)
+    recurrence: Recurrence | None = None
+    timezone: TimeZoneName | None = Field(
+        default=None,
+        description="The zone a series keeps its wall-clock time in (default: the organiser's "
+        "organisation's)",
+    )
+
+
+class SessionUpdate(Input):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    starts_at: AwareDatetime | None = None
+    duration_minutes: int | None = Field(default=None, gt=0, le=480)
+    apply_to: Literal["this", "this_and_following"] = Field(
+        default="this",
+        description="For a series: change only this occurrence, or it and every later one "
+        "(moved by the same offset, kept at the same local wall-clock time)",
+    )
+
+
+class SessionCancel(Input):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class SessionPublic(Output):
+    id: uuid.UUID
+    exchange_id: uuid.UUID
+    series_id: uuid.UUID | None
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    status: SessionStatus
+    cancel_reason: str | None
+    sequence: int
+
+
+class Notice(BaseModel):
+    """A conflict (refusal) or a warning about one occurrence."""
+
+    kind: str
+    class_id: uuid.UUID | None
+    starts_at: datetime
+    ends_at: datetime
+    detail: str
+
+
+class SessionCreated(SessionPublic):
+    """The first (or only) session, the whole series, and the warnings about it."""
+
+    occurrences: list[SessionPublic]
+    warnings: list[Notice]
+
+
+class SessionChanged(SessionPublic):
+    changed: list[SessionPublic]
+    warnings: list[Notice]
+
+
+class LocalSlotTime(BaseModel):
+    class_id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+
+
+class SlotPublic(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+    score: float
+    local: list[LocalSlotTime]
+
+
+class SlotList(BaseModel):
+    items: list[SlotPublic]
+    empty_reason: str | None = None
+    removed: dict[str, int] = Field(default_factory=dict)
+
+
+class FeedPublic(BaseModel):
+    id: uuid.UUID
+    url: str

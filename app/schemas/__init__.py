@@ -1,1 +1,0 @@
-"""API contracts: what clients send (`*Create`, `*Update`) and get back (`*Public`)."""

@@ -1,1 +1,0 @@
-"""Use cases. Load rows, call the domain, flush. Never commit; raise `AppError`s."""
