@@ -1,4 +1,4 @@
-"""All tables. Importing this package registers every table on `SQLModel.metadata`."""
+"""Every table. Importing this module registers them all on `SQLModel.metadata` (Alembic, tests)."""
 
 from sqlmodel import SQLModel
 

@@ -19,7 +19,7 @@ from app.realtime.hub import Hub
 class AppContext:
     settings: Settings
     engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    db_factory: async_sessionmaker[AsyncSession]
     broker: Broker
     keys: KeyRing
     clock: Clock = system_clock
@@ -29,12 +29,14 @@ class AppContext:
     tokens: TokenIssuer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.matching = MatchingRunner(self.sessions, budget_s=self.settings.matching_time_budget_s)
+        self.matching = MatchingRunner(
+            self.db_factory, budget_s=self.settings.matching_time_budget_s
+        )
         self.login_guard = LoginGuard.for_window(self.settings.login_failure_window_seconds)
         self.tokens = TokenIssuer(self.keys, self.settings)
         self.hub = Hub(
             settings=self.settings,
-            sessions=self.sessions,
+            db_factory=self.db_factory,
             broker=self.broker,
             keys=self.keys,
             clock=self.clock,

@@ -116,15 +116,15 @@ def _email(role: str, slug: str, n: int | None = None) -> str:
     return f"{role}{n or ''}@{slug}.demo.passerelle.eu"
 
 
-async def _create_user(session: AsyncSession, admin: User, data: UserCreate) -> User:
-    return await users.create(session, actor=admin, data=data)
+async def _create_user(db: AsyncSession, admin: User, data: UserCreate) -> User:
+    return await users.create(db, actor=admin, data=data)
 
 
-async def _load(session: AsyncSession, admin: User, today: date) -> None:
+async def _load(db: AsyncSession, admin: User, today: date) -> None:
     org_ids = []
     for school in SCHOOLS:
         org = await organisations.create(
-            session,
+            db,
             actor=admin,
             data=OrganisationCreate(
                 name=school.name,
@@ -137,7 +137,7 @@ async def _load(session: AsyncSession, admin: User, today: date) -> None:
         org_ids.append(org.id)
         staff = {
             "coordinator": await _create_user(
-                session,
+                db,
                 admin,
                 UserCreate(
                     email=_email("coordinator", school.slug),
@@ -150,7 +150,7 @@ async def _load(session: AsyncSession, admin: User, today: date) -> None:
         }
         teachers = [
             await _create_user(
-                session,
+                db,
                 admin,
                 UserCreate(
                     email=_email("teacher", school.slug, n),
@@ -165,7 +165,7 @@ async def _load(session: AsyncSession, admin: User, today: date) -> None:
         learners = []
         for n, (name, age) in enumerate(school.learners, start=1):
             learner = await _create_user(
-                session,
+                db,
                 admin,
                 UserCreate(
                     email=_email("learner", school.slug, n),
@@ -178,7 +178,7 @@ async def _load(session: AsyncSession, admin: User, today: date) -> None:
             )
             learners.append((learner, age))
         guardian = await _create_user(
-            session,
+            db,
             admin,
             UserCreate(
                 email=_email("guardian", school.slug),
@@ -190,7 +190,7 @@ async def _load(session: AsyncSession, admin: User, today: date) -> None:
         for learner, age in learners:
             if age < 18:
                 await users.link_guardian(
-                    session,
+                    db,
                     actor=staff["coordinator"],
                     learner_id=learner.id,
                     guardian_id=guardian.id,
@@ -198,7 +198,7 @@ async def _load(session: AsyncSession, admin: User, today: date) -> None:
         term_start = date(today.year + (today.month >= 7), 1, 11)
         for n, (class_name, field, eqf) in enumerate(school.classes):
             created, _ = await classes.create(
-                session,
+                db,
                 actor=admin,
                 data=ClassCreate(
                     name=class_name,
@@ -223,23 +223,23 @@ async def _load(session: AsyncSession, admin: User, today: date) -> None:
             )
             if n == 0:
                 await classes.set_roster(
-                    session,
+                    db,
                     actor=admin,
                     class_id=created.id,
                     learner_ids=[learner.id for learner, _ in learners],
                 )
-    coordinating = await session.scalar(
+    coordinating = await db.scalar(
         select(User).where(col(User.email) == _email("coordinator", SCHOOLS[0].slug))
     )
     assert coordinating is not None
     network = await networks.create(
-        session,
+        db,
         actor=coordinating,
         data=NetworkCreate(name=NETWORK_NAME, description="Five VET schools, one joint term."),
     )
     for org_id in org_ids[1:]:
         await networks.add_member(
-            session, actor=coordinating, network_id=network.id, organisation_id=org_id
+            db, actor=coordinating, network_id=network.id, organisation_id=org_id
         )
 
 
@@ -247,18 +247,18 @@ async def load_demo(settings: Settings, today: date) -> bool:
     """Load the demo unless it is there already. True when it was loaded now."""
     engine = create_engine(settings.database_url)
     try:
-        async with unit_of_work(session_factory(engine)) as session:
-            exists = await session.scalar(
+        async with unit_of_work(session_factory(engine)) as db:
+            exists = await db.scalar(
                 select(col(Network.id)).where(col(Network.name) == NETWORK_NAME)
             )
             if exists is not None:
                 return False
             admin_email = settings.admin_email or DEMO_ADMIN
             admin_password = settings.admin_password or DEMO_PASSWORD
-            await auth.ensure_admin(session, email=admin_email, password=admin_password)
-            admin = await session.scalar(select(User).where(col(User.role) == "admin"))
+            await auth.ensure_admin(db, email=admin_email, password=admin_password)
+            admin = await db.scalar(select(User).where(col(User.role) == "admin"))
             assert admin is not None
-            await _load(session, admin, today)
+            await _load(db, admin, today)
             return True
     finally:
         await engine.dispose()

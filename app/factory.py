@@ -13,7 +13,7 @@ from app import error_handlers
 from app.accounts.auth import ensure_admin
 from app.attendance.closer import SessionCloser
 from app.attendance.retention import DataRetention
-from app.attendance.sheets import measure_of
+from app.attendance.sheets import measure_from_settings
 from app.context import AppContext
 from app.core.clock import Clock, system_clock
 from app.core.db import create_engine, session_factory, unit_of_work
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         ctx = AppContext(
             settings=settings,
             engine=engine,
-            sessions=session_factory(engine),
+            db_factory=session_factory(engine),
             broker=broker,
             keys=KeyRing.from_secrets(
                 settings.signing_keys(),
@@ -59,12 +59,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         )
         app.state.ctx = ctx
         outbox = start_sender(
-            ctx.sessions, smtp_url=settings.smtp_url, poll_seconds=settings.outbox_poll_seconds
+            ctx.db_factory, smtp_url=settings.smtp_url, poll_seconds=settings.outbox_poll_seconds
         )
         closer = SessionCloser(
-            ctx.sessions,
+            ctx.db_factory,
             clock=clock,
-            measure=measure_of(settings),
+            measure=measure_from_settings(settings),
             poll_seconds=settings.absence_alerts_poll_seconds,
             retention=DataRetention(settings.retention_chat_days, settings.retention_presence_days),
             purge_seconds=settings.retention_purge_seconds,
@@ -72,9 +72,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         closer.start()
         try:
             if settings.admin_email and settings.admin_password:
-                async with unit_of_work(ctx.sessions) as session:
+                async with unit_of_work(ctx.db_factory) as db:
                     if await ensure_admin(
-                        session, email=settings.admin_email, password=settings.admin_password
+                        db, email=settings.admin_email, password=settings.admin_password
                     ):
                         log.info("bootstrap admin created", extra={"email": settings.admin_email})
             await ctx.hub.start()

@@ -153,9 +153,9 @@ async def columns_holding(application: FastAPI, *needles: str) -> list[str]:
     of `needles` (case-insensitive)."""
     wanted = [n.lower() for n in needles]
     found: set[str] = set()
-    async with application.state.ctx.sessions() as session:
+    async with application.state.ctx.db_factory() as db:
         for table in app.all_tables.metadata.sorted_tables:
-            for row in (await session.execute(select(table))).mappings():
+            for row in (await db.execute(select(table))).mappings():
                 for column, value in row.items():
                     text = str(value).lower()
                     if any(n in text for n in wanted):

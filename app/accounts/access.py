@@ -91,6 +91,6 @@ def classes_visible_to(actor: User) -> ColumnElement[bool]:
     return false()
 
 
-async def teaches(session: AsyncSession, teacher_id: uuid.UUID, class_id: uuid.UUID) -> bool:
-    row = await session.get(ClassTeacher, (class_id, teacher_id))
+async def teaches(db: AsyncSession, teacher_id: uuid.UUID, class_id: uuid.UUID) -> bool:
+    row = await db.get(ClassTeacher, (class_id, teacher_id))
     return row is not None

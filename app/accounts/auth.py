@@ -62,7 +62,7 @@ def _invalid_refresh() -> NotAuthenticated:
 
 
 async def login(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     tokens: TokenIssuer,
     guard: LoginGuard,
@@ -79,20 +79,18 @@ async def login(
     ):
         if window.count(key, now_s) >= limit:
             raise RateLimited(window.retry_after(key, now_s))
-    user = (await session.scalars(select(User).where(col(User.email) == account_key))).first()
+    user = (await db.scalars(select(User).where(col(User.email) == account_key))).first()
     ok = await verify_password(password, user.password_hash if user else None)
     if user is None or not ok or not user.is_active:
         guard.by_account.record(account_key, now_s)
         guard.by_address.record(address, now_s)
         raise NotAuthenticated(INVALID_LOGIN, code="invalid_credentials")
     guard.by_account.clear(account_key)
-    return await _issue_pair(
-        session, tokens=tokens, user=user, family_id=uuid.uuid4(), now=utcnow()
-    )
+    return await _issue_pair(db, tokens=tokens, user=user, family_id=uuid.uuid4(), now=utcnow())
 
 
 async def _issue_pair(
-    session: AsyncSession, *, tokens: TokenIssuer, user: User, family_id: uuid.UUID, now: datetime
+    db: AsyncSession, *, tokens: TokenIssuer, user: User, family_id: uuid.UUID, now: datetime
 ) -> TokenPair:
     settings = tokens.settings
     access_lifetime = timedelta(minutes=settings.access_token_minutes)
@@ -111,7 +109,7 @@ async def _issue_pair(
         lifetime=refresh_lifetime,
         extra={"fam": str(family_id)},
     )
-    session.add(
+    db.add(
         RefreshToken(
             user_id=user.id,
             family_id=family_id,
@@ -119,7 +117,7 @@ async def _issue_pair(
             expires_at=now + refresh_lifetime,
         )
     )
-    await session.flush()
+    await db.flush()
     return TokenPair(
         access_token=access,
         refresh_token=refresh,
@@ -127,13 +125,13 @@ async def _issue_pair(
     )
 
 
-async def _stored(session: AsyncSession, tokens: TokenIssuer, token: str) -> RefreshToken:
+async def _stored(db: AsyncSession, tokens: TokenIssuer, token: str) -> RefreshToken:
     try:
         tokens.keys.verify(token, kind="refresh")
     except InvalidToken as exc:
         raise _invalid_refresh() from exc
     stored = (
-        await session.scalars(
+        await db.scalars(
             select(RefreshToken).where(col(RefreshToken.token_hash) == token_digest(token))
         )
     ).first()
@@ -142,53 +140,53 @@ async def _stored(session: AsyncSession, tokens: TokenIssuer, token: str) -> Ref
     return stored
 
 
-async def revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
-    await session.execute(
+async def revoke_family(db: AsyncSession, family_id: uuid.UUID, now: datetime) -> None:
+    await db.execute(
         update(RefreshToken)
         .where(col(RefreshToken.family_id) == family_id, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=now)
     )
-    await session.flush()
+    await db.flush()
 
 
-async def refresh(session: AsyncSession, *, tokens: TokenIssuer, token: str) -> TokenPair:
+async def refresh(db: AsyncSession, *, tokens: TokenIssuer, token: str) -> TokenPair:
     now = utcnow()
-    stored = await _stored(session, tokens, token)
+    stored = await _stored(db, tokens, token)
     if stored.used_at is not None:
-        await revoke_family(session, stored.family_id, now)
+        await revoke_family(db, stored.family_id, now)
         raise RefreshTokenReused()
     if stored.revoked_at is not None or stored.expires_at <= now:
         raise _invalid_refresh()
     # Mark used with a guarded update, so two concurrent uses cannot both succeed.
-    marked = await session.execute(
+    marked = await db.execute(
         update(RefreshToken)
         .where(col(RefreshToken.id) == stored.id, col(RefreshToken.used_at).is_(None))
         .values(used_at=now)
     )
     if getattr(marked, "rowcount", 0) != 1:
-        await revoke_family(session, stored.family_id, now)
+        await revoke_family(db, stored.family_id, now)
         raise RefreshTokenReused()
-    user = await session.get(User, stored.user_id)
+    user = await db.get(User, stored.user_id)
     if user is None or not user.is_active:
         raise _invalid_refresh()
-    return await _issue_pair(session, tokens=tokens, user=user, family_id=stored.family_id, now=now)
+    return await _issue_pair(db, tokens=tokens, user=user, family_id=stored.family_id, now=now)
 
 
-async def logout(session: AsyncSession, *, tokens: TokenIssuer, token: str) -> None:
-    stored = await _stored(session, tokens, token)
-    await revoke_family(session, stored.family_id, utcnow())
+async def logout(db: AsyncSession, *, tokens: TokenIssuer, token: str) -> None:
+    stored = await _stored(db, tokens, token)
+    await revoke_family(db, stored.family_id, utcnow())
 
 
-async def ensure_admin(session: AsyncSession, *, email: str, password: str) -> bool:
+async def ensure_admin(db: AsyncSession, *, email: str, password: str) -> bool:
     """Create the bootstrap admin if no admin exists. True when one was created."""
-    exists = (await session.scalars(select(col(User.id)).where(col(User.role) == "admin"))).first()
+    exists = (await db.scalars(select(col(User.id)).where(col(User.role) == "admin"))).first()
     if exists is not None:
         return False
     email = email.strip().lower()
-    taken = (await session.scalars(select(col(User.id)).where(col(User.email) == email))).first()
+    taken = (await db.scalars(select(col(User.id)).where(col(User.email) == email))).first()
     if taken is not None:
         return False
-    session.add(
+    db.add(
         User(
             email=email,
             display_name="Administrator",
@@ -196,5 +194,5 @@ async def ensure_admin(session: AsyncSession, *, email: str, password: str) -> b
             password_hash=await hash_password(password),
         )
     )
-    await session.flush()
+    await db.flush()
     return True

@@ -35,16 +35,16 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def get_visible(session: AsyncSession, *, actor: User, user_id: uuid.UUID) -> User:
+async def get_visible(db: AsyncSession, *, actor: User, user_id: uuid.UUID) -> User:
     stmt = select(User).where(col(User.id) == user_id, users_visible_to(actor))
-    user = (await session.scalars(stmt)).first()
+    user = (await db.scalars(stmt)).first()
     if user is None:
         raise not_found("User")
     return user
 
 
 async def list_visible(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     actor: User,
     limit: int,
@@ -58,10 +58,10 @@ async def list_visible(
     if organisation_id:
         stmt = stmt.where(col(User.organisation_id) == organisation_id)
     stmt = stmt.order_by(col(User.display_name), col(User.id))
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(db, stmt, limit=limit, offset=offset)
 
 
-async def create(session: AsyncSession, *, actor: User, data: UserCreate) -> User:
+async def create(db: AsyncSession, *, actor: User, data: UserCreate) -> User:
     allowed = CREATABLE_ROLES.get(actor.role, frozenset())
     if not allowed:
         raise Forbidden("Your role may not create accounts.")
@@ -72,9 +72,7 @@ async def create(session: AsyncSession, *, actor: User, data: UserCreate) -> Use
         if org_id is not None and (org_id != actor.organisation_id or data.role == "guardian"):
             raise FieldNotAllowed("body.organisation_id")
         org_id = data.organisation_id if data.role == "guardian" else actor.organisation_id
-    await _check_role_fields(
-        session, role=data.role, organisation_id=org_id, birth_date=data.birth_date
-    )
+    await _check_role_fields(db, role=data.role, organisation_id=org_id, birth_date=data.birth_date)
     user = User(
         email=normalise_email(data.email),
         display_name=data.display_name,
@@ -83,17 +81,17 @@ async def create(session: AsyncSession, *, actor: User, data: UserCreate) -> Use
         birth_date=data.birth_date,
         password_hash=await hash_password(data.password),
     )
-    await _save(session, user)
+    await _save(db, user)
     return user
 
 
 async def _check_role_fields(
-    session: AsyncSession, *, role: str, organisation_id: uuid.UUID | None, birth_date: Any
+    db: AsyncSession, *, role: str, organisation_id: uuid.UUID | None, birth_date: Any
 ) -> None:
     if role in ("coordinator", "teacher", "learner"):
         if organisation_id is None:
             raise InvalidInput("body.organisation_id", f"a {role} belongs to an organisation")
-        if await session.get(Organisation, organisation_id) is None:
+        if await db.get(Organisation, organisation_id) is None:
             raise InvalidInput("body.organisation_id", "no such organisation")
     elif role in ("admin", "guardian") and organisation_id is not None:
         raise InvalidInput("body.organisation_id", f"a {role} belongs to no organisation")
@@ -103,17 +101,17 @@ async def _check_role_fields(
         raise InvalidInput("body.birth_date", "only learners have a birth date on record")
 
 
-async def _save(session: AsyncSession, user: User) -> None:
-    duplicate = await session.scalar(
+async def _save(db: AsyncSession, user: User) -> None:
+    duplicate = await db.scalar(
         select(func.count())
         .select_from(User)
         .where(col(User.email) == user.email, col(User.id) != user.id)
     )
     if duplicate:
         raise Conflict("An account with this e-mail already exists.", code="email_taken")
-    session.add(user)
+    db.add(user)
     try:
-        await session.flush()
+        await db.flush()
     except IntegrityError as exc:  # a concurrent request took the address
         raise Conflict("An account with this e-mail already exists.", code="email_taken") from exc
 
@@ -142,10 +140,8 @@ def updatable_fields(actor: User, target: User) -> frozenset[str]:
     return frozenset(fields)
 
 
-async def update(
-    session: AsyncSession, *, actor: User, user_id: uuid.UUID, data: UserUpdate
-) -> User:
-    target = await get_visible(session, actor=actor, user_id=user_id)
+async def update(db: AsyncSession, *, actor: User, user_id: uuid.UUID, data: UserUpdate) -> User:
+    target = await get_visible(db, actor=actor, user_id=user_id)
     allowed = updatable_fields(actor, target)
     if not allowed:
         raise Forbidden("You may not change this account.")
@@ -161,12 +157,12 @@ async def update(
     org_id = changes.get("organisation_id", target.organisation_id)
     birth_date = changes.get("birth_date", target.birth_date)
     if role != target.role or org_id != target.organisation_id or "birth_date" in changes:
-        await _check_role_fields(session, role=role, organisation_id=org_id, birth_date=birth_date)
+        await _check_role_fields(db, role=role, organisation_id=org_id, birth_date=birth_date)
     password = changes.pop("password", None)
     if password is not None:
         target.password_hash = await hash_password(password)
         # A new password ends every login made with the old one.
-        await session.execute(
+        await db.execute(
             sql_update(RefreshToken)
             .where(col(RefreshToken.user_id) == target.id, col(RefreshToken.revoked_at).is_(None))
             .values(revoked_at=utcnow())
@@ -175,7 +171,7 @@ async def update(
         changes["email"] = normalise_email(changes["email"])
     if changes.get("role") not in (None, target.role):
         await audit(
-            session,
+            db,
             actor,
             "user.role_changed",
             "user",
@@ -187,25 +183,23 @@ async def update(
             raise InvalidInput(f"body.{name}", "may not be null")
         setattr(target, name, value)
     target.updated_at = utcnow()
-    await _save(session, target)
+    await _save(db, target)
     return target
 
 
-async def deactivate(session: AsyncSession, *, actor: User, user_id: uuid.UUID) -> None:
-    target = await get_visible(session, actor=actor, user_id=user_id)
+async def deactivate(db: AsyncSession, *, actor: User, user_id: uuid.UUID) -> None:
+    target = await get_visible(db, actor=actor, user_id=user_id)
     if "is_active" not in updatable_fields(actor, target):
         raise Forbidden("You may not deactivate this account.")
     if target.id == actor.id:
         raise Conflict("You cannot deactivate your own account.", code="cannot_deactivate_self")
     target.is_active = False
     target.updated_at = utcnow()
-    await session.flush()
+    await db.flush()
 
 
-async def _learner_for_guardianship(
-    session: AsyncSession, actor: User, learner_id: uuid.UUID
-) -> User:
-    learner = await get_visible(session, actor=actor, user_id=learner_id)
+async def _learner_for_guardianship(db: AsyncSession, actor: User, learner_id: uuid.UUID) -> User:
+    learner = await get_visible(db, actor=actor, user_id=learner_id)
     if learner.role != "learner":
         raise not_found("Learner")
     manages = actor.role == "admin" or (
@@ -216,10 +210,8 @@ async def _learner_for_guardianship(
     return learner
 
 
-async def list_guardians(
-    session: AsyncSession, *, actor: User, learner_id: uuid.UUID
-) -> list[User]:
-    learner = await get_visible(session, actor=actor, user_id=learner_id)
+async def list_guardians(db: AsyncSession, *, actor: User, learner_id: uuid.UUID) -> list[User]:
+    learner = await get_visible(db, actor=actor, user_id=learner_id)
     if learner.role != "learner":
         raise not_found("Learner")
     if actor.role not in ("admin", "coordinator") and actor.id != learner.id:
@@ -230,17 +222,17 @@ async def list_guardians(
         .where(col(GuardianLink.learner_id) == learner.id)
         .order_by(col(User.display_name))
     )
-    return list((await session.scalars(stmt)).all())
+    return list((await db.scalars(stmt)).all())
 
 
 async def link_guardian(
-    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, guardian_id: uuid.UUID
+    db: AsyncSession, *, actor: User, learner_id: uuid.UUID, guardian_id: uuid.UUID
 ) -> list[User]:
-    learner = await _learner_for_guardianship(session, actor, learner_id)
-    guardian = await session.get(User, guardian_id)
+    learner = await _learner_for_guardianship(db, actor, learner_id)
+    guardian = await db.get(User, guardian_id)
     if guardian is None or guardian.role != "guardian" or not guardian.is_active:
         raise InvalidInput("body.guardian_id", "not an active guardian account")
-    current = await list_guardians(session, actor=actor, learner_id=learner.id)
+    current = await list_guardians(db, actor=actor, learner_id=learner.id)
     if any(g.id == guardian.id for g in current):
         return current
     if len(current) >= MAX_GUARDIANS_PER_LEARNER:
@@ -248,23 +240,21 @@ async def link_guardian(
             f"A learner has at most {MAX_GUARDIANS_PER_LEARNER} guardians.",
             code="too_many_guardians",
         )
-    session.add(GuardianLink(guardian_id=guardian.id, learner_id=learner.id))
-    await session.flush()
-    await audit(
-        session, actor, "guardian.linked", "user", learner.id, {"guardian_id": str(guardian.id)}
-    )
+    db.add(GuardianLink(guardian_id=guardian.id, learner_id=learner.id))
+    await db.flush()
+    await audit(db, actor, "guardian.linked", "user", learner.id, {"guardian_id": str(guardian.id)})
     return [*current, guardian]
 
 
 async def unlink_guardian(
-    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, guardian_id: uuid.UUID
+    db: AsyncSession, *, actor: User, learner_id: uuid.UUID, guardian_id: uuid.UUID
 ) -> None:
-    learner = await _learner_for_guardianship(session, actor, learner_id)
-    link = await session.get(GuardianLink, (guardian_id, learner.id))
+    learner = await _learner_for_guardianship(db, actor, learner_id)
+    link = await db.get(GuardianLink, (guardian_id, learner.id))
     if link is None:
         raise not_found("Guardian link")
-    await session.delete(link)
-    await session.flush()
+    await db.delete(link)
+    await db.flush()
     await audit(
-        session, actor, "guardian.unlinked", "user", learner.id, {"guardian_id": str(guardian_id)}
+        db, actor, "guardian.unlinked", "user", learner.id, {"guardian_id": str(guardian_id)}
     )

@@ -24,7 +24,7 @@ from sqlmodel import col
 from app.accounts.tables import ERASED_DOMAIN, User
 from app.attendance.hours import ExchangeHours, as_hours, learner_hours
 from app.attendance.rules import certificates as signing
-from app.attendance.sheets import measure_of
+from app.attendance.sheets import measure_from_settings
 from app.attendance.tables import Certificate
 from app.core.audit import audit, record_cross_school_read
 from app.core.errors import NotFound, not_found
@@ -50,11 +50,11 @@ class Issuing:
     stale_after: timedelta
 
 
-def issuing_of(settings: Settings, keys: KeyRing) -> Issuing:
+def issuing_from_settings(settings: Settings, keys: KeyRing) -> Issuing:
     return Issuing(
         keys=keys,
         min_hours=settings.certificate_min_hours,
-        stale_after=measure_of(settings).stale_after,
+        stale_after=measure_from_settings(settings).stale_after,
     )
 
 

@@ -75,7 +75,7 @@ class SessionCloser:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        db_factory: async_sessionmaker[AsyncSession],
         *,
         clock: Clock,
         measure: Measure,
@@ -83,7 +83,7 @@ class SessionCloser:
         retention: DataRetention,
         purge_seconds: float = 3600.0,
     ) -> None:
-        self._sessions = sessions
+        self._db_factory = db_factory
         self._clock = clock
         self._measure = measure
         self._poll = poll_seconds
@@ -103,19 +103,19 @@ class SessionCloser:
 
     async def run_once(self) -> int:
         now = self._clock()
-        async with unit_of_work(self._sessions) as db:
+        async with unit_of_work(self._db_factory) as db:
             due = await due_sessions(db, now=now)
         told = 0
         for session_id in due:
             try:
-                async with unit_of_work(self._sessions) as db:
+                async with unit_of_work(self._db_factory) as db:
                     told += await close(db, session_id=session_id, now=now, measure=self._measure)
             except Exception:
                 log.exception("closing a session failed", extra={"session_id": str(session_id)})
         loop = asyncio.get_running_loop()
         if loop.time() >= self._next_purge:
             self._next_purge = loop.time() + self._purge_every
-            async with unit_of_work(self._sessions) as db:
+            async with unit_of_work(self._db_factory) as db:
                 await purge(db, now=now, retention=self._retention)
         return told
 

@@ -201,7 +201,7 @@ class Measure:
     stale_after: timedelta
 
 
-def measure_of(settings: Settings) -> Measure:
+def measure_from_settings(settings: Settings) -> Measure:
     return Measure(
         rules=AttendanceRules(
             present_share=settings.attendance_present_share,

@@ -21,16 +21,16 @@ from app.matching.tables import classes_in_open_exchanges
 from app.organisations.tables import Organisation
 
 
-async def get_visible(session: AsyncSession, *, actor: User, class_id: uuid.UUID) -> SchoolClass:
+async def get_visible(db: AsyncSession, *, actor: User, class_id: uuid.UUID) -> SchoolClass:
     stmt = select(SchoolClass).where(col(SchoolClass.id) == class_id, classes_visible_to(actor))
-    found = (await session.scalars(stmt)).first()
+    found = (await db.scalars(stmt)).first()
     if found is None:
         raise not_found("Class")
     return found
 
 
 async def list_visible(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     actor: User,
     limit: int,
@@ -44,15 +44,15 @@ async def list_visible(
     if open_for_matching is not None:
         stmt = stmt.where(col(SchoolClass.open_for_matching) == open_for_matching)
     stmt = stmt.order_by(col(SchoolClass.name), col(SchoolClass.id))
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(db, stmt, limit=limit, offset=offset)
 
 
 async def teacher_ids_of(
-    session: AsyncSession, class_ids: list[uuid.UUID]
+    db: AsyncSession, class_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[uuid.UUID]]:
     result: dict[uuid.UUID, list[uuid.UUID]] = {cid: [] for cid in class_ids}
     if class_ids:
-        rows = await session.execute(
+        rows = await db.execute(
             select(col(ClassTeacher.class_id), col(ClassTeacher.teacher_id))
             .where(col(ClassTeacher.class_id).in_(class_ids))
             .order_by(col(ClassTeacher.teacher_id))
@@ -63,12 +63,12 @@ async def teacher_ids_of(
 
 
 async def _check_teachers(
-    session: AsyncSession, teacher_ids: list[uuid.UUID], organisation_id: uuid.UUID
+    db: AsyncSession, teacher_ids: list[uuid.UUID], organisation_id: uuid.UUID
 ) -> list[uuid.UUID]:
     unique = list(dict.fromkeys(teacher_ids))
     found = set(
         (
-            await session.scalars(
+            await db.scalars(
                 select(col(User.id)).where(
                     col(User.id).in_(unique),
                     col(User.role) == "teacher",
@@ -88,14 +88,14 @@ async def _check_teachers(
 
 
 async def _set_teachers(
-    session: AsyncSession, class_id: uuid.UUID, teacher_ids: list[uuid.UUID]
+    db: AsyncSession, class_id: uuid.UUID, teacher_ids: list[uuid.UUID]
 ) -> None:
-    await session.execute(delete(ClassTeacher).where(col(ClassTeacher.class_id) == class_id))
-    session.add_all([ClassTeacher(class_id=class_id, teacher_id=t) for t in teacher_ids])
+    await db.execute(delete(ClassTeacher).where(col(ClassTeacher.class_id) == class_id))
+    db.add_all([ClassTeacher(class_id=class_id, teacher_id=t) for t in teacher_ids])
 
 
 async def create(
-    session: AsyncSession, *, actor: User, data: ClassCreate
+    db: AsyncSession, *, actor: User, data: ClassCreate
 ) -> tuple[SchoolClass, list[uuid.UUID]]:
     if actor.role not in ("admin", "coordinator", "teacher"):
         raise Forbidden("Your role may not create classes.")
@@ -106,20 +106,20 @@ async def create(
         org_id = actor.organisation_id
     if org_id is None:
         raise InvalidInput("body.organisation_id", "required")
-    if await session.get(Organisation, org_id) is None:
+    if await db.get(Organisation, org_id) is None:
         raise InvalidInput("body.organisation_id", "no such organisation")
     teacher_ids = data.teacher_ids
     if teacher_ids is None:
         teacher_ids = [actor.id] if actor.role == "teacher" else []
     if actor.role == "teacher" and actor.id not in teacher_ids:
         raise InvalidInput("body.teacher_ids", "a teacher creates classes they teach")
-    teacher_ids = await _check_teachers(session, teacher_ids, org_id)
+    teacher_ids = await _check_teachers(db, teacher_ids, org_id)
     fields = data.model_dump(exclude={"organisation_id", "teacher_ids"}, mode="json")
     school_class = SchoolClass(organisation_id=org_id, **_with_dates(fields, data))
-    session.add(school_class)
-    await session.flush()
-    await _set_teachers(session, school_class.id, teacher_ids)
-    await session.flush()
+    db.add(school_class)
+    await db.flush()
+    await _set_teachers(db, school_class.id, teacher_ids)
+    await db.flush()
     return school_class, teacher_ids
 
 
@@ -131,21 +131,21 @@ def _with_dates(fields: dict[str, Any], data: ClassFields | ClassUpdate) -> dict
     return fields
 
 
-async def _may_manage(session: AsyncSession, actor: User, school_class: SchoolClass) -> bool:
+async def _may_manage(db: AsyncSession, actor: User, school_class: SchoolClass) -> bool:
     if actor.role == "admin":
         return True
     if actor.role == "coordinator":
         return school_class.organisation_id == actor.organisation_id
     if actor.role == "teacher":
-        return await teaches(session, actor.id, school_class.id)
+        return await teaches(db, actor.id, school_class.id)
     return False
 
 
 async def update(
-    session: AsyncSession, *, actor: User, class_id: uuid.UUID, data: ClassUpdate
+    db: AsyncSession, *, actor: User, class_id: uuid.UUID, data: ClassUpdate
 ) -> tuple[SchoolClass, list[uuid.UUID]]:
-    school_class = await get_visible(session, actor=actor, class_id=class_id)
-    if not await _may_manage(session, actor, school_class):
+    school_class = await get_visible(db, actor=actor, class_id=class_id)
+    if not await _may_manage(db, actor, school_class):
         raise Forbidden("You may not change this class.")
     changes = data.model_dump(exclude_unset=True, mode="json")
     if "organisation_id" in changes and actor.role != "admin":
@@ -155,7 +155,7 @@ async def update(
             raise InvalidInput(f"body.{name}", "may not be null")
     teacher_ids = changes.pop("teacher_ids", None)
     org_id = data.organisation_id or school_class.organisation_id
-    if "organisation_id" in changes and await session.get(Organisation, org_id) is None:
+    if "organisation_id" in changes and await db.get(Organisation, org_id) is None:
         raise InvalidInput("body.organisation_id", "no such organisation")
     merged = {name: getattr(school_class, name) for name in ClassFields.model_fields} | _with_dates(
         changes, data
@@ -170,38 +170,36 @@ async def update(
         setattr(school_class, name, value if name != "organisation_id" else org_id)
     school_class.updated_at = utcnow()
     if teacher_ids is not None or "organisation_id" in changes:
-        current = (await teacher_ids_of(session, [school_class.id]))[school_class.id]
+        current = (await teacher_ids_of(db, [school_class.id]))[school_class.id]
         wanted = [uuid.UUID(str(t)) for t in teacher_ids] if teacher_ids is not None else current
         if actor.role == "teacher" and actor.id not in wanted:
             raise InvalidInput("body.teacher_ids", "you cannot remove yourself; ask a coordinator")
-        await _set_teachers(
-            session, school_class.id, await _check_teachers(session, wanted, org_id)
-        )
-    await session.flush()
-    ids = (await teacher_ids_of(session, [school_class.id]))[school_class.id]
+        await _set_teachers(db, school_class.id, await _check_teachers(db, wanted, org_id))
+    await db.flush()
+    ids = (await teacher_ids_of(db, [school_class.id]))[school_class.id]
     return school_class, ids
 
 
-async def delete_class(session: AsyncSession, *, actor: User, class_id: uuid.UUID) -> None:
-    school_class = await get_visible(session, actor=actor, class_id=class_id)
-    if not await _may_manage(session, actor, school_class):
+async def delete_class(db: AsyncSession, *, actor: User, class_id: uuid.UUID) -> None:
+    school_class = await get_visible(db, actor=actor, class_id=class_id)
+    if not await _may_manage(db, actor, school_class):
         raise Forbidden("You may not delete this class.")
-    if await classes_in_open_exchanges(session, [school_class.id]):
+    if await classes_in_open_exchanges(db, [school_class.id]):
         raise Conflict(
             "The class is in a proposed or active exchange; decline or end it first.",
             code="class_in_exchange",
         )
-    await session.execute(delete(ClassTeacher).where(col(ClassTeacher.class_id) == class_id))
-    await session.execute(delete(ClassLearner).where(col(ClassLearner.class_id) == class_id))
-    await session.delete(school_class)
-    await session.flush()
+    await db.execute(delete(ClassTeacher).where(col(ClassTeacher.class_id) == class_id))
+    await db.execute(delete(ClassLearner).where(col(ClassLearner.class_id) == class_id))
+    await db.delete(school_class)
+    await db.flush()
 
 
-async def roster(session: AsyncSession, *, actor: User, class_id: uuid.UUID) -> list[uuid.UUID]:
-    school_class = await get_visible(session, actor=actor, class_id=class_id)
+async def roster(db: AsyncSession, *, actor: User, class_id: uuid.UUID) -> list[uuid.UUID]:
+    school_class = await get_visible(db, actor=actor, class_id=class_id)
     if actor.role == "learner":
         return [actor.id]  # a learner sees their own enrolment, not classmates' ids
-    rows = await session.scalars(
+    rows = await db.scalars(
         select(col(ClassLearner.learner_id))
         .where(col(ClassLearner.class_id) == school_class.id)
         .order_by(col(ClassLearner.learner_id))
@@ -210,15 +208,15 @@ async def roster(session: AsyncSession, *, actor: User, class_id: uuid.UUID) -> 
 
 
 async def set_roster(
-    session: AsyncSession, *, actor: User, class_id: uuid.UUID, learner_ids: list[uuid.UUID]
+    db: AsyncSession, *, actor: User, class_id: uuid.UUID, learner_ids: list[uuid.UUID]
 ) -> list[uuid.UUID]:
-    school_class = await get_visible(session, actor=actor, class_id=class_id)
-    if not await _may_manage(session, actor, school_class):
+    school_class = await get_visible(db, actor=actor, class_id=class_id)
+    if not await _may_manage(db, actor, school_class):
         raise Forbidden("You may not change this class's roster.")
     unique = list(dict.fromkeys(learner_ids))
     found = set(
         (
-            await session.scalars(
+            await db.scalars(
                 select(col(User.id)).where(
                     col(User.id).in_(unique),
                     col(User.role) == "learner",
@@ -232,7 +230,7 @@ async def set_roster(
         raise InvalidInput(
             "body.learner_ids", f"not learners of the class's organisation: {', '.join(missing)}"
         )
-    await session.execute(delete(ClassLearner).where(col(ClassLearner.class_id) == class_id))
-    session.add_all([ClassLearner(class_id=class_id, learner_id=i) for i in unique])
-    await session.flush()
+    await db.execute(delete(ClassLearner).where(col(ClassLearner.class_id) == class_id))
+    db.add_all([ClassLearner(class_id=class_id, learner_id=i) for i in unique])
+    await db.flush()
     return sorted(unique)

@@ -43,7 +43,7 @@ ACTIONS = (
 
 
 async def audit(
-    session: AsyncSession,
+    db: AsyncSession,
     actor: User | None,
     action: str,
     target_type: str,
@@ -62,19 +62,19 @@ async def audit(
         request_id=request_id_var.get(),
         details=details or {},
     )
-    session.add(record)
-    await session.flush()
+    db.add(record)
+    await db.flush()
     return record
 
 
-async def is_linked_guardian(session: AsyncSession, guardian: User, learner_id: uuid.UUID) -> bool:
+async def is_linked_guardian(db: AsyncSession, guardian: User, learner_id: uuid.UUID) -> bool:
     if guardian.role != "guardian":
         return False
-    return await session.get(GuardianLink, (guardian.id, learner_id)) is not None
+    return await db.get(GuardianLink, (guardian.id, learner_id)) is not None
 
 
 async def record_cross_school_read(
-    session: AsyncSession, *, actor: User, learner: User, what: str
+    db: AsyncSession, *, actor: User, learner: User, what: str
 ) -> None:
     """Audit a read of a learner's data by someone outside the learner's school and family
     (an admin, in practice: the visibility rules keep other schools out)."""
@@ -82,15 +82,13 @@ async def record_cross_school_read(
         return
     if actor.organisation_id is not None and actor.organisation_id == learner.organisation_id:
         return
-    if await is_linked_guardian(session, actor, learner.id):
+    if await is_linked_guardian(db, actor, learner.id):
         return
-    await audit(
-        session, actor, "learner_data.read_cross_school", "user", learner.id, {"what": what}
-    )
+    await audit(db, actor, "learner_data.read_cross_school", "user", learner.id, {"what": what})
 
 
 async def list_visible(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     actor: User,
     limit: int,
@@ -112,12 +110,12 @@ async def list_visible(
     if target_id:
         stmt = stmt.where(col(AuditRecord.target_id) == target_id)
     stmt = stmt.order_by(col(AuditRecord.at).desc(), col(AuditRecord.id))
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(db, stmt, limit=limit, offset=offset)
 
 
-async def about(session: AsyncSession, user_id: uuid.UUID) -> list[AuditRecord]:
+async def about(db: AsyncSession, user_id: uuid.UUID) -> list[AuditRecord]:
     """Every record whose target is this user (for their data export)."""
-    rows = await session.scalars(
+    rows = await db.scalars(
         select(AuditRecord)
         .where(col(AuditRecord.target_type) == "user", col(AuditRecord.target_id) == user_id)
         .order_by(col(AuditRecord.at), col(AuditRecord.id))

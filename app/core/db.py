@@ -53,20 +53,20 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @asynccontextmanager
 async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    async with factory() as session:
+    async with factory() as db:
         try:
-            yield session
+            yield db
         except AppError as exc:
             if exc.keep_changes:
-                await session.commit()
+                await db.commit()
             else:
-                await session.rollback()
+                await db.rollback()
             raise
         except BaseException:
-            await session.rollback()
+            await db.rollback()
             raise
         else:
-            await session.commit()
+            await db.commit()
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -96,11 +96,5 @@ class RateLimited(AppError):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
-class PayloadTooLarge(AppError):
-    status_code = 413
-    code = "payload_too_large"
-    message = "The request body is too large."
-
-
 def not_found(what: str) -> NotFound:
     return NotFound(f"{what} not found.")

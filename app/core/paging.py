@@ -9,10 +9,10 @@ T = TypeVar("T")
 
 
 async def fetch_page(
-    session: AsyncSession, stmt: Select[T], *, limit: int, offset: int
+    db: AsyncSession, stmt: Select[T], *, limit: int, offset: int
 ) -> tuple[list[T], int]:
     """One page of `stmt` (which must be ordered) and the total count of its rows."""
     total_stmt: Select[Any] = select(func.count()).select_from(stmt.order_by(None).subquery())
-    total = (await session.execute(total_stmt)).scalar_one()
-    rows = (await session.scalars(stmt.limit(limit).offset(offset))).all()
+    total = (await db.execute(total_stmt)).scalar_one()
+    rows = (await db.scalars(stmt.limit(limit).offset(offset))).all()
     return list(rows), int(total)

@@ -27,21 +27,21 @@ class ConsentRequest:
 
 
 async def request(
-    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, purpose: str, now: datetime
+    db: AsyncSession, *, actor: User, learner_id: uuid.UUID, purpose: str, now: datetime
 ) -> ConsentRequest:
     """Staff of the learner's school (teachers, coordinators) and admins ask. 409
     `consent_already_given` when the purpose already runs, `no_guardian` when a guardian must
     consent and none is linked (invite one first)."""
     consents.check_purpose(purpose, "body.purpose")
-    learner = await consents.visible_learner(session, actor=actor, learner_id=learner_id)
+    learner = await consents.visible_learner(db, actor=actor, learner_id=learner_id)
     if actor.role not in ("teacher", "coordinator", "admin"):
         raise Forbidden("Only the school asks for a consent.", code="school_only")
-    facts = await consents.learner_facts(session, learner, now=now)
-    today = await consents.learner_today(session, learner, now)
-    if await consents.has_consent(session, learner, purpose, today):
+    facts = await consents.learner_facts(db, learner, now=now)
+    today = await consents.learner_today(db, learner, now)
+    if await consents.has_consent(db, learner, purpose, today):
         raise Conflict("This consent already stands.", code="consent_already_given")
     if facts.required:
-        linked = await session.scalar(
+        linked = await db.scalar(
             select(func.count())
             .select_from(GuardianLink)
             .where(col(GuardianLink.learner_id) == learner.id)
@@ -53,7 +53,7 @@ async def request(
             )
     request_id = uuid.uuid4()
     notified = await notifications.consent_requested(
-        session,
+        db,
         learner=learner,
         purpose=purpose,
         request_id=request_id,

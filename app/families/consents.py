@@ -52,25 +52,17 @@ class ConsentState:
     may_withdraw: bool
 
 
-async def learner_today(session: AsyncSession, learner: User, now: datetime) -> date:
+async def learner_today(db: AsyncSession, learner: User, now: datetime) -> date:
     """The learner's local date at `now`, in their school's time zone (a birthday starts at
     local midnight): the `today` to give `has_consent`."""
-    org = (
-        await session.get(Organisation, learner.organisation_id)
-        if learner.organisation_id
-        else None
-    )
+    org = await db.get(Organisation, learner.organisation_id) if learner.organisation_id else None
     return now.astimezone(ZoneInfo(org.timezone if org else "UTC")).date()
 
 
-async def learner_facts(session: AsyncSession, learner: User, *, now: datetime) -> LearnerFacts:
+async def learner_facts(db: AsyncSession, learner: User, *, now: datetime) -> LearnerFacts:
     """The learner's country and consent age, and whether a guardian must consent on the
     learner's local date at `now` (a birthday starts at midnight in the school's zone)."""
-    org = (
-        await session.get(Organisation, learner.organisation_id)
-        if learner.organisation_id
-        else None
-    )
+    org = await db.get(Organisation, learner.organisation_id) if learner.organisation_id else None
     country = org.country if org else None
     zone = org.timezone if org else "UTC"
     today = now.astimezone(ZoneInfo(zone)).date()
@@ -96,10 +88,8 @@ def _latest_view(row: Consent | None) -> rules.Latest | None:
     return rules.Latest(status=status, given_by_role=role)
 
 
-async def latest_record(
-    session: AsyncSession, learner_id: uuid.UUID, purpose: str
-) -> Consent | None:
-    rows = await session.scalars(
+async def latest_record(db: AsyncSession, learner_id: uuid.UUID, purpose: str) -> Consent | None:
+    rows = await db.scalars(
         select(Consent)
         .where(col(Consent.learner_id) == learner_id, col(Consent.purpose) == purpose)
         .order_by(col(Consent.created_at).desc())
@@ -108,7 +98,7 @@ async def latest_record(
     return rows.first()
 
 
-async def has_consent(session: AsyncSession, learner: User, purpose: str, today: date) -> bool:
+async def has_consent(db: AsyncSession, learner: User, purpose: str, today: date) -> bool:
     """Whether a consent-based feature may run for `learner` on `today`.
 
     True for anyone who is not a learner, and for a learner who does not need a consent
@@ -118,31 +108,27 @@ async def has_consent(session: AsyncSession, learner: User, purpose: str, today:
         raise ValueError(f"unknown consent purpose {purpose!r}")
     if learner.role != "learner":
         return True
-    org = (
-        await session.get(Organisation, learner.organisation_id)
-        if learner.organisation_id
-        else None
-    )
+    org = await db.get(Organisation, learner.organisation_id) if learner.organisation_id else None
     required = rules.guardian_required(
         birth_date=learner.birth_date, country=org.country if org else None, today=today
     )
-    latest = _latest_view(await latest_record(session, learner.id, purpose))
+    latest = _latest_view(await latest_record(db, learner.id, purpose))
     return rules.effective(required=required, latest=latest)
 
 
-async def _actor_kind(session: AsyncSession, actor: User, learner: User) -> rules.Actor:
+async def _actor_kind(db: AsyncSession, actor: User, learner: User) -> rules.Actor:
     if actor.id == learner.id:
         return "learner"
-    if await is_linked_guardian(session, actor, learner.id):
+    if await is_linked_guardian(db, actor, learner.id):
         return "guardian"
     return "other"
 
 
-async def visible_learner(session: AsyncSession, *, actor: User, learner_id: uuid.UUID) -> User:
+async def visible_learner(db: AsyncSession, *, actor: User, learner_id: uuid.UUID) -> User:
     """The learner, if `actor` may see them (themselves, their guardians, their school's staff,
     admins); 404 otherwise, as for any object out of sight."""
     found = (
-        await session.scalars(
+        await db.scalars(
             select(User).where(
                 col(User.id) == learner_id, col(User.role) == "learner", users_visible_to(actor)
             )
@@ -154,9 +140,9 @@ async def visible_learner(session: AsyncSession, *, actor: User, learner_id: uui
 
 
 async def _state(
-    session: AsyncSession, facts: LearnerFacts, kind: rules.Actor, purpose: str
+    db: AsyncSession, facts: LearnerFacts, kind: rules.Actor, purpose: str
 ) -> ConsentState:
-    row = await latest_record(session, facts.learner.id, purpose)
+    row = await latest_record(db, facts.learner.id, purpose)
     age = facts.consent_age
     return ConsentState(
         purpose=purpose,
@@ -168,20 +154,20 @@ async def _state(
 
 
 async def overview(
-    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, now: datetime
+    db: AsyncSession, *, actor: User, learner_id: uuid.UUID, now: datetime
 ) -> tuple[LearnerFacts, list[ConsentState]]:
-    learner = await visible_learner(session, actor=actor, learner_id=learner_id)
-    return await overview_of(session, actor=actor, learner=learner, now=now)
+    learner = await visible_learner(db, actor=actor, learner_id=learner_id)
+    return await overview_of(db, actor=actor, learner=learner, now=now)
 
 
 async def overview_of(
-    session: AsyncSession, *, actor: User, learner: User, now: datetime
+    db: AsyncSession, *, actor: User, learner: User, now: datetime
 ) -> tuple[LearnerFacts, list[ConsentState]]:
     """Every purpose's state for a learner `actor` may already see."""
-    await record_cross_school_read(session, actor=actor, learner=learner, what="consents")
-    facts = await learner_facts(session, learner, now=now)
-    kind = await _actor_kind(session, actor, learner)
-    return facts, [await _state(session, facts, kind, p) for p in rules.PURPOSES]
+    await record_cross_school_read(db, actor=actor, learner=learner, what="consents")
+    facts = await learner_facts(db, learner, now=now)
+    kind = await _actor_kind(db, actor, learner)
+    return facts, [await _state(db, facts, kind, p) for p in rules.PURPOSES]
 
 
 def check_purpose(purpose: str, where: str) -> None:
@@ -190,17 +176,17 @@ def check_purpose(purpose: str, where: str) -> None:
 
 
 async def give(
-    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, purpose: str, now: datetime
+    db: AsyncSession, *, actor: User, learner_id: uuid.UUID, purpose: str, now: datetime
 ) -> tuple[LearnerFacts, ConsentState, bool]:
     """Record consent; answers whether a new record was made (False: it already stood)."""
     check_purpose(purpose, "body.purpose")
-    learner = await visible_learner(session, actor=actor, learner_id=learner_id)
-    facts = await learner_facts(session, learner, now=now)
-    kind = await _actor_kind(session, actor, learner)
+    learner = await visible_learner(db, actor=actor, learner_id=learner_id)
+    facts = await learner_facts(db, learner, now=now)
+    kind = await _actor_kind(db, actor, learner)
     refusal = rules.refuse_give(kind, required=facts.required, age=facts.consent_age)
     if refusal is not None:
         raise ConsentRefused(refusal.message, code=refusal.code)
-    current = await _state(session, facts, kind, purpose)
+    current = await _state(db, facts, kind, purpose)
     if current.effective and current.record is not None and current.record.status == "given":
         return facts, current, False
     if current.record is not None and current.record.status == "given":
@@ -222,32 +208,32 @@ async def give(
         given_at=now,
         created_at=now,
     )
-    session.add(row)
-    await session.flush()
+    db.add(row)
+    await db.flush()
     await audit(
-        session,
+        db,
         actor,
         "consent.given",
         "user",
         learner.id,
         {"purpose": purpose, "consent_id": str(row.id), "given_by_role": given_by},
     )
-    return facts, await _state(session, facts, kind, purpose), True
+    return facts, await _state(db, facts, kind, purpose), True
 
 
 async def withdraw(
-    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, purpose: str, now: datetime
+    db: AsyncSession, *, actor: User, learner_id: uuid.UUID, purpose: str, now: datetime
 ) -> tuple[LearnerFacts, ConsentState]:
     """Withdraw a standing consent. From the consent age on, a learner with nothing on record
     objects instead: a record that is only a withdrawal, which stops the purpose too."""
     check_purpose(purpose, "path.purpose")
-    learner = await visible_learner(session, actor=actor, learner_id=learner_id)
-    facts = await learner_facts(session, learner, now=now)
-    kind = await _actor_kind(session, actor, learner)
+    learner = await visible_learner(db, actor=actor, learner_id=learner_id)
+    facts = await learner_facts(db, learner, now=now)
+    kind = await _actor_kind(db, actor, learner)
     refusal = rules.refuse_withdraw(kind, required=facts.required, age=facts.consent_age)
     if refusal is not None:
         raise ConsentRefused(refusal.message, code=refusal.code)
-    row = await latest_record(session, learner.id, purpose)
+    row = await latest_record(db, learner.id, purpose)
     if row is not None and row.status == "given":
         row.status = "withdrawn"
         row.withdrawn_at = now
@@ -265,28 +251,28 @@ async def withdraw(
             withdrawn_by=actor.id,
             created_at=now,
         )
-        session.add(row)
+        db.add(row)
         action = "consent.objected"
     else:
         raise Conflict(
             "No consent stands for this purpose: there is nothing to withdraw.",
             code="consent_not_given",
         )
-    await session.flush()
+    await db.flush()
     await audit(
-        session,
+        db,
         actor,
         action,
         "user",
         learner.id,
         {"purpose": purpose, "consent_id": str(row.id), "by": kind},
     )
-    return facts, await _state(session, facts, kind, purpose)
+    return facts, await _state(db, facts, kind, purpose)
 
 
-async def history(session: AsyncSession, learner_id: uuid.UUID) -> list[Consent]:
+async def history(db: AsyncSession, learner_id: uuid.UUID) -> list[Consent]:
     """Every consent record of a learner, oldest first (for exports)."""
-    rows = await session.scalars(
+    rows = await db.scalars(
         select(Consent)
         .where(col(Consent.learner_id) == learner_id)
         .order_by(col(Consent.created_at), col(Consent.id))

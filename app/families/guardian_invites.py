@@ -48,10 +48,10 @@ def invite_status(invite: GuardianInvite, now: datetime) -> InviteStatus:
     return "open"
 
 
-async def _managed_learner(session: AsyncSession, actor: User, learner_id: uuid.UUID) -> User:
+async def _managed_learner(db: AsyncSession, actor: User, learner_id: uuid.UUID) -> User:
     """The learner, if `actor` is staff of the learner's school or an admin (404 when the
     learner is out of sight, 403 when visible but not theirs to manage)."""
-    learner = await visible_learner(session, actor=actor, learner_id=learner_id)
+    learner = await visible_learner(db, actor=actor, learner_id=learner_id)
     manages = actor.role == "admin" or (
         actor.role in ("coordinator", "teacher")
         and actor.organisation_id is not None
@@ -62,8 +62,8 @@ async def _managed_learner(session: AsyncSession, actor: User, learner_id: uuid.
     return learner
 
 
-async def _guardian_count(session: AsyncSession, learner_id: uuid.UUID) -> int:
-    count = await session.scalar(
+async def _guardian_count(db: AsyncSession, learner_id: uuid.UUID) -> int:
+    count = await db.scalar(
         select(func.count())
         .select_from(GuardianLink)
         .where(col(GuardianLink.learner_id) == learner_id)
@@ -71,8 +71,8 @@ async def _guardian_count(session: AsyncSession, learner_id: uuid.UUID) -> int:
     return int(count or 0)
 
 
-async def _linked(session: AsyncSession, guardian_id: uuid.UUID, learner_id: uuid.UUID) -> bool:
-    return await session.get(GuardianLink, (guardian_id, learner_id)) is not None
+async def _linked(db: AsyncSession, guardian_id: uuid.UUID, learner_id: uuid.UUID) -> bool:
+    return await db.get(GuardianLink, (guardian_id, learner_id)) is not None
 
 
 def _too_many() -> Conflict:
@@ -82,22 +82,22 @@ def _too_many() -> Conflict:
 
 
 async def create(
-    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, email: str, now: datetime
+    db: AsyncSession, *, actor: User, learner_id: uuid.UUID, email: str, now: datetime
 ) -> tuple[GuardianInvite, str]:
     """A new invitation and its token (shown once). An open invitation of the same learner to
     the same address is revoked: re-sending gives a fresh link and kills the old one."""
-    learner = await _managed_learner(session, actor, learner_id)
+    learner = await _managed_learner(db, actor, learner_id)
     address = normalise_email(email)
-    account = (await session.scalars(select(User).where(col(User.email) == address))).first()
+    account = (await db.scalars(select(User).where(col(User.email) == address))).first()
     if account is not None and account.role != "guardian":
         raise Conflict(
             "This address belongs to an account that is not a guardian's.", code="email_taken"
         )
-    if account is not None and await _linked(session, account.id, learner.id):
+    if account is not None and await _linked(db, account.id, learner.id):
         raise Conflict("This guardian is already linked to the learner.", code="already_linked")
-    if await _guardian_count(session, learner.id) >= MAX_GUARDIANS_PER_LEARNER:
+    if await _guardian_count(db, learner.id) >= MAX_GUARDIANS_PER_LEARNER:
         raise _too_many()
-    revoked = await session.execute(
+    revoked = await db.execute(
         update(GuardianInvite)
         .where(
             col(GuardianInvite.learner_id) == learner.id,
@@ -116,10 +116,10 @@ async def create(
         created_at=now,
         expires_at=now + INVITE_LIFETIME,
     )
-    session.add(invite)
-    await session.flush()
+    db.add(invite)
+    await db.flush()
     await audit(
-        session,
+        db,
         actor,
         "guardian_invite.created",
         "user",
@@ -130,10 +130,10 @@ async def create(
 
 
 async def list_for_learner(
-    session: AsyncSession, *, actor: User, learner_id: uuid.UUID
+    db: AsyncSession, *, actor: User, learner_id: uuid.UUID
 ) -> list[GuardianInvite]:
-    learner = await _managed_learner(session, actor, learner_id)
-    rows = await session.scalars(
+    learner = await _managed_learner(db, actor, learner_id)
+    rows = await db.scalars(
         select(GuardianInvite)
         .where(col(GuardianInvite.learner_id) == learner.id)
         .order_by(col(GuardianInvite.created_at).desc(), col(GuardianInvite.id))
@@ -142,13 +142,13 @@ async def list_for_learner(
 
 
 async def revoke(
-    session: AsyncSession, *, actor: User, invite_id: uuid.UUID, now: datetime
+    db: AsyncSession, *, actor: User, invite_id: uuid.UUID, now: datetime
 ) -> GuardianInvite:
-    invite = await session.get(GuardianInvite, invite_id)
+    invite = await db.get(GuardianInvite, invite_id)
     if invite is None:
         raise not_found("Invitation")
     try:
-        await _managed_learner(session, actor, invite.learner_id)
+        await _managed_learner(db, actor, invite.learner_id)
     except AppError as exc:
         if exc.status_code == 404:
             raise not_found("Invitation") from exc
@@ -157,9 +157,9 @@ async def revoke(
         raise Conflict("This invitation was already accepted.", code="invite_used")
     if invite.revoked_at is None:
         invite.revoked_at = now
-        await session.flush()
+        await db.flush()
         await audit(
-            session,
+            db,
             actor,
             "guardian_invite.revoked",
             "user",
@@ -170,7 +170,7 @@ async def revoke(
 
 
 async def accept(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     token: str,
     caller: User | None,
@@ -184,7 +184,7 @@ async def accept(
     already has a guardian account needs that guardian logged in (`caller`); it is linked.
     Any refusal changes nothing (the unit of work rolls back)."""
     invite = (
-        await session.scalars(
+        await db.scalars(
             select(GuardianInvite).where(col(GuardianInvite.token_hash) == token_digest(token))
         )
     ).first()
@@ -197,11 +197,11 @@ async def accept(
         raise InviteGone("This invitation was withdrawn by the school.", code="invite_revoked")
     if status == "expired":
         raise InviteGone()
-    learner = await session.get(User, invite.learner_id)
+    learner = await db.get(User, invite.learner_id)
     if learner is None or not learner.is_active:
         raise InviteGone("The learner's account is closed.", code="invite_revoked")
     # Single use, even against a concurrent accept: only one request flips `accepted_at`.
-    claimed = await session.execute(
+    claimed = await db.execute(
         update(GuardianInvite)
         .where(
             col(GuardianInvite.id) == invite.id,
@@ -212,33 +212,31 @@ async def accept(
     )
     if getattr(claimed, "rowcount", 0) != 1:
         raise Conflict("This invitation was already used.", code="invite_used")
-    guardian, created = await _guardian_account(
-        session, invite.email, caller, display_name, password
-    )
-    if not await _linked(session, guardian.id, learner.id):
-        if await _guardian_count(session, learner.id) >= MAX_GUARDIANS_PER_LEARNER:
+    guardian, created = await _guardian_account(db, invite.email, caller, display_name, password)
+    if not await _linked(db, guardian.id, learner.id):
+        if await _guardian_count(db, learner.id) >= MAX_GUARDIANS_PER_LEARNER:
             raise _too_many()
-        session.add(GuardianLink(guardian_id=guardian.id, learner_id=learner.id, created_at=now))
-    await session.execute(
+        db.add(GuardianLink(guardian_id=guardian.id, learner_id=learner.id, created_at=now))
+    await db.execute(
         update(GuardianInvite)
         .where(col(GuardianInvite.id) == invite.id)
         .values(accepted_by=guardian.id)
     )
-    await session.flush()
+    await db.flush()
     details = {"invite_id": str(invite.id), "guardian_id": str(guardian.id)}
-    await audit(session, guardian, "guardian_invite.accepted", "user", learner.id, details)
-    await audit(session, guardian, "guardian.linked", "user", learner.id, details)
+    await audit(db, guardian, "guardian_invite.accepted", "user", learner.id, details)
+    await audit(db, guardian, "guardian.linked", "user", learner.id, details)
     return guardian, learner, created
 
 
 async def _guardian_account(
-    session: AsyncSession,
+    db: AsyncSession,
     email: str,
     caller: User | None,
     display_name: str | None,
     password: str | None,
 ) -> tuple[User, bool]:
-    existing = (await session.scalars(select(User).where(col(User.email) == email))).first()
+    existing = (await db.scalars(select(User).where(col(User.email) == email))).first()
     if existing is not None:
         if existing.role != "guardian" or not existing.is_active:
             raise Conflict(
@@ -265,9 +263,9 @@ async def _guardian_account(
         role="guardian",
         password_hash=await hash_password(password),
     )
-    session.add(guardian)
+    db.add(guardian)
     try:
-        await session.flush()
+        await db.flush()
     except IntegrityError as exc:  # a concurrent request took the address
         raise Conflict("An account with this e-mail already exists.", code="email_taken") from exc
     return guardian, True

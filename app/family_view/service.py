@@ -56,9 +56,9 @@ class FamilyEntry:
 
 
 async def _partners_by_exchange(
-    session: AsyncSession, exchange_ids: list[uuid.UUID], own_org: uuid.UUID | None
+    db: AsyncSession, exchange_ids: list[uuid.UUID], own_org: uuid.UUID | None
 ) -> dict[uuid.UUID, list[Organisation]]:
-    rows = await session.execute(
+    rows = await db.execute(
         select(col(ExchangeClass.exchange_id), Organisation)
         .join(SchoolClass, col(SchoolClass.id) == col(ExchangeClass.class_id))
         .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
@@ -73,14 +73,14 @@ async def _partners_by_exchange(
 
 
 async def _recent(
-    session: AsyncSession,
+    db: AsyncSession,
     learner: User,
     exchange_ids: list[uuid.UUID],
     now: datetime,
     measure: Measure,
 ) -> list[Attended]:
     held = (
-        await session.scalars(
+        await db.scalars(
             select(LiveSession)
             .where(
                 col(LiveSession.exchange_id).in_(exchange_ids),
@@ -95,7 +95,7 @@ async def _recent(
     for live in held:
         sheet = (
             await attendance.compute(
-                session, live=live, now=now, rules=measure.rules, stale_after=measure.stale_after
+                db, live=live, now=now, rules=measure.rules, stale_after=measure.stale_after
             )
         ).sheet
         line = next((x for x in sheet.learners + sheet.guests if x.user_id == learner.id), None)
@@ -105,24 +105,22 @@ async def _recent(
 
 
 async def _entry(
-    session: AsyncSession,
+    db: AsyncSession,
     actor: User,
     learner: User,
     zone: str | None,
     now: datetime,
     measure: Measure,
 ) -> FamilyEntry:
-    facts, states = await consents.overview_of(session, actor=actor, learner=learner, now=now)
-    link = await session.get(GuardianLink, (actor.id, learner.id))
+    facts, states = await consents.overview_of(db, actor=actor, learner=learner, now=now)
+    link = await db.get(GuardianLink, (actor.id, learner.id))
     school = (
-        await session.get(Organisation, learner.organisation_id)
-        if learner.organisation_id
-        else None
+        await db.get(Organisation, learner.organisation_id) if learner.organisation_id else None
     )
     classes = select(col(ClassLearner.class_id)).where(col(ClassLearner.learner_id) == learner.id)
     exchange_ids = list(
         (
-            await session.scalars(
+            await db.scalars(
                 select(col(Exchange.id))
                 .join(ExchangeClass, col(ExchangeClass.exchange_id) == col(Exchange.id))
                 .where(col(ExchangeClass.class_id).in_(classes), col(Exchange.status) == "active")
@@ -130,9 +128,9 @@ async def _entry(
             )
         ).all()
     )
-    partners = await _partners_by_exchange(session, exchange_ids, learner.organisation_id)
+    partners = await _partners_by_exchange(db, exchange_ids, learner.organisation_id)
     upcoming = (
-        await session.scalars(
+        await db.scalars(
             select(LiveSession)
             .where(
                 col(LiveSession.exchange_id).in_(exchange_ids),
@@ -155,9 +153,9 @@ async def _entry(
         consents=states,
         partners=sorted(every_partner.values(), key=lambda o: (o.country, o.name)),
         sessions=[(s, partners.get(s.exchange_id, [])) for s in upcoming],
-        recent=await _recent(session, learner, exchange_ids, now, measure),
+        recent=await _recent(db, learner, exchange_ids, now, measure),
         hours=await hours.learner_hours(
-            session,
+            db,
             learner_id=learner.id,
             own_country=school.country if school else None,
             start=None,
@@ -170,28 +168,28 @@ async def _entry(
 
 
 async def view(
-    session: AsyncSession, *, actor: User, timezone: str | None, now: datetime, measure: Measure
+    db: AsyncSession, *, actor: User, timezone: str | None, now: datetime, measure: Measure
 ) -> list[FamilyEntry]:
     if actor.role != "guardian":
         raise Forbidden("The family view is for guardians.")
     learners = (
-        await session.scalars(
+        await db.scalars(
             select(User)
             .join(GuardianLink, col(GuardianLink.learner_id) == col(User.id))
             .where(col(GuardianLink.guardian_id) == actor.id, col(User.is_active))
             .order_by(col(User.display_name), col(User.id))
         )
     ).all()
-    return [await _entry(session, actor, learner, timezone, now, measure) for learner in learners]
+    return [await _entry(db, actor, learner, timezone, now, measure) for learner in learners]
 
 
 async def set_absence_alerts(
-    session: AsyncSession, *, actor: User, learner_id: uuid.UUID, absence: bool
+    db: AsyncSession, *, actor: User, learner_id: uuid.UUID, absence: bool
 ) -> bool:
     """A guardian asks (or stops asking) to hear when this learner misses a session."""
-    link = await session.get(GuardianLink, (actor.id, learner_id))
+    link = await db.get(GuardianLink, (actor.id, learner_id))
     if actor.role != "guardian" or link is None:
         raise not_found("Learner")
     link.absence_alerts = absence
-    await session.flush()
+    await db.flush()
     return link.absence_alerts

@@ -18,7 +18,7 @@ from app.families import consents
 from app.live import protocol
 from app.live import rooms as live_rooms
 from app.live.outcomes import CommandRefused
-from app.live.rooms import Presence
+from app.live.rooms import FreshnessCutoff
 from app.live.rules.breakout import Person, make_groups
 from app.live.tables import BreakoutRound, ChatMessage, Poll, PollVote, RoomModeration
 from app.live.tickets import RoomMember, is_removed
@@ -181,7 +181,7 @@ async def breakout_start(
     session_id: uuid.UUID,
     member: RoomMember,
     group_size: int,
-    presence: Presence,
+    presence: FreshnessCutoff,
 ) -> protocol.BreakoutStarted:
     """Groups of the learners present now, countries mixed as evenly as the room allows."""
     await require_live(db, session_id)

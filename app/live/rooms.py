@@ -30,7 +30,7 @@ from app.scheduling.tables import LiveSession
 
 
 @dataclass(frozen=True)
-class Presence:
+class FreshnessCutoff:
     """How fresh an open interval must be to count: its process answered since `fresh_since`."""
 
     now: datetime
@@ -41,7 +41,7 @@ class Presence:
         return self.now - self.stale_after
 
 
-def _open_for(session_id: uuid.UUID, presence: Presence) -> list[ColumnElement[bool]]:
+def _open_for(session_id: uuid.UUID, presence: FreshnessCutoff) -> list[ColumnElement[bool]]:
     return [
         col(PresenceInterval.session_id) == session_id,
         col(PresenceInterval.left_at).is_(None),
@@ -50,7 +50,7 @@ def _open_for(session_id: uuid.UUID, presence: Presence) -> list[ColumnElement[b
 
 
 async def _open_count(
-    db: AsyncSession, session_id: uuid.UUID, user_id: uuid.UUID, presence: Presence
+    db: AsyncSession, session_id: uuid.UUID, user_id: uuid.UUID, presence: FreshnessCutoff
 ) -> int:
     count = await db.scalar(
         select(func.count())
@@ -78,7 +78,7 @@ async def join(
     user_id: uuid.UUID,
     connection_id: uuid.UUID,
     process_id: str,
-    presence: Presence,
+    presence: FreshnessCutoff,
     window: RoomWindow,
     max_connections: int,
 ) -> tuple[RoomMember, bool]:
@@ -134,7 +134,7 @@ async def join(
     return member, already == 0
 
 
-async def leave(db: AsyncSession, *, connection_id: uuid.UUID, presence: Presence) -> bool:
+async def leave(db: AsyncSession, *, connection_id: uuid.UUID, presence: FreshnessCutoff) -> bool:
     """Close a connection's interval: True when it was the member's last open connection in a
     room that goes on (the room then announces that they left)."""
     interval = (
@@ -172,7 +172,9 @@ async def heartbeat(db: AsyncSession, *, process_id: str, now: datetime) -> None
     )
 
 
-async def rooms_with_stale_presence(db: AsyncSession, *, presence: Presence) -> list[uuid.UUID]:
+async def rooms_with_stale_presence(
+    db: AsyncSession, *, presence: FreshnessCutoff
+) -> list[uuid.UUID]:
     rows = await db.scalars(
         select(col(PresenceInterval.session_id))
         .where(
@@ -185,7 +187,7 @@ async def rooms_with_stale_presence(db: AsyncSession, *, presence: Presence) -> 
 
 
 async def close_stale(
-    db: AsyncSession, *, session_id: uuid.UUID, presence: Presence
+    db: AsyncSession, *, session_id: uuid.UUID, presence: FreshnessCutoff
 ) -> list[RoomMember]:
     """Close the intervals whose process went silent (left at their last heartbeat): the
     members who are therefore no longer present anywhere."""
@@ -216,7 +218,7 @@ async def close_stale(
 
 
 async def present(
-    db: AsyncSession, *, session_id: uuid.UUID, presence: Presence
+    db: AsyncSession, *, session_id: uuid.UUID, presence: FreshnessCutoff
 ) -> list[RoomMember]:
     """Members with at least one open connection, once each, in order of arrival."""
     rows = await db.scalars(
@@ -266,7 +268,7 @@ async def running_breakout(db: AsyncSession, session_id: uuid.UUID) -> BreakoutR
 
 
 async def snapshot(
-    db: AsyncSession, *, session_id: uuid.UUID, presence: Presence
+    db: AsyncSession, *, session_id: uuid.UUID, presence: FreshnessCutoff
 ) -> tuple[list[protocol.Member], protocol.RoomState]:
     """Who is here, and the running poll and breakout groups: a `welcome`'s fresh state."""
     members = [m.public() for m in await present(db, session_id=session_id, presence=presence)]

@@ -57,16 +57,16 @@ def visible_to(actor: User) -> ColumnElement[bool]:
     return false()
 
 
-async def get_visible(session: AsyncSession, *, actor: User, exchange_id: uuid.UUID) -> Exchange:
+async def get_visible(db: AsyncSession, *, actor: User, exchange_id: uuid.UUID) -> Exchange:
     stmt = select(Exchange).where(col(Exchange.id) == exchange_id, visible_to(actor))
-    exchange = (await session.scalars(stmt)).first()
+    exchange = (await db.scalars(stmt)).first()
     if exchange is None:
         raise not_found("Exchange")
     return exchange
 
 
 async def list_visible(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     actor: User,
     limit: int,
@@ -80,15 +80,15 @@ async def list_visible(
     if class_id:
         stmt = stmt.where(col(Exchange.id).in_(_member_exchanges([class_id])))
     stmt = stmt.order_by(col(Exchange.created_at).desc(), col(Exchange.id))
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(db, stmt, limit=limit, offset=offset)
 
 
-async def to_public(session: AsyncSession, exchanges: list[Exchange]) -> list[ExchangePublic]:
+async def to_public(db: AsyncSession, exchanges: list[Exchange]) -> list[ExchangePublic]:
     """Shape exchanges for any member: partner classes appear by their public profile only."""
     ids = [e.id for e in exchanges]
     members: dict[uuid.UUID, list[PartnerClass]] = defaultdict(list)
     if ids:
-        rows = await session.execute(
+        rows = await db.execute(
             select(ExchangeClass, SchoolClass, Organisation)
             .join(SchoolClass, col(SchoolClass.id) == col(ExchangeClass.class_id))
             .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
@@ -134,12 +134,12 @@ async def to_public(session: AsyncSession, exchanges: list[Exchange]) -> list[Ex
 
 
 async def _answerable_links(
-    session: AsyncSession, actor: User, exchange: Exchange
+    db: AsyncSession, actor: User, exchange: Exchange
 ) -> list[ExchangeClass]:
     """The member classes `actor` may answer for."""
     links = list(
         (
-            await session.scalars(
+            await db.scalars(
                 select(ExchangeClass).where(col(ExchangeClass.exchange_id) == exchange.id)
             )
         ).all()
@@ -150,7 +150,7 @@ async def _answerable_links(
     if actor.role == "coordinator":
         mine = set(
             (
-                await session.scalars(
+                await db.scalars(
                     select(col(SchoolClass.id)).where(
                         col(SchoolClass.id).in_(class_ids),
                         col(SchoolClass.organisation_id) == actor.organisation_id,
@@ -161,7 +161,7 @@ async def _answerable_links(
     elif actor.role == "teacher":
         mine = set(
             (
-                await session.scalars(
+                await db.scalars(
                     select(col(ClassTeacher.class_id)).where(
                         col(ClassTeacher.class_id).in_(class_ids),
                         col(ClassTeacher.teacher_id) == actor.id,
@@ -175,15 +175,15 @@ async def _answerable_links(
 
 
 async def decide(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     actor: User,
     exchange_id: uuid.UUID,
     class_id: uuid.UUID | None,
     accept: bool,
 ) -> Exchange:
-    exchange = await get_visible(session, actor=actor, exchange_id=exchange_id)
-    answerable = await _answerable_links(session, actor, exchange)
+    exchange = await get_visible(db, actor=actor, exchange_id=exchange_id)
+    answerable = await _answerable_links(db, actor, exchange)
     if not answerable:
         raise Forbidden("Only the teachers of a member class answer a proposal.")
     if class_id is None:
@@ -204,9 +204,9 @@ async def decide(
     link.decision = "accepted" if accept else "declined"
     link.decided_by = actor.id
     link.decided_at = now
-    await session.flush()
+    await db.flush()
     decisions = (
-        await session.scalars(
+        await db.scalars(
             select(col(ExchangeClass.decision)).where(col(ExchangeClass.exchange_id) == exchange.id)
         )
     ).all()
@@ -215,19 +215,19 @@ async def decide(
     elif all(d == "accepted" for d in decisions):
         exchange.status = "active"
         await notifications.exchange_event(
-            session, event="exchange.accepted", exchange_id=exchange.id, actor=actor
+            db, event="exchange.accepted", exchange_id=exchange.id, actor=actor
         )
     exchange.updated_at = now
-    await session.flush()
+    await db.flush()
     return exchange
 
 
 async def history(
-    session: AsyncSession, class_ids: list[uuid.UUID]
+    db: AsyncSession, class_ids: list[uuid.UUID]
 ) -> list[tuple[str, frozenset[uuid.UUID]]]:
     """Earlier exchanges touching these classes: (status, member class ids)."""
     touching = _member_exchanges(class_ids)
-    rows = await session.execute(
+    rows = await db.execute(
         select(col(Exchange.id), col(Exchange.status), col(ExchangeClass.class_id))
         .join(ExchangeClass, col(ExchangeClass.exchange_id) == col(Exchange.id))
         .where(col(Exchange.id).in_(touching))

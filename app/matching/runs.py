@@ -44,8 +44,8 @@ def _may_run(actor: User, coordinating_org: uuid.UUID) -> bool:
     )
 
 
-async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCreate) -> MatchingRun:
-    network = await networks.get_visible(session, actor=actor, network_id=data.network_id)
+async def create_run(db: AsyncSession, *, actor: User, data: MatchingRunCreate) -> MatchingRun:
+    network = await networks.get_visible(db, actor=actor, network_id=data.network_id)
     if not _may_run(actor, network.coordinating_organisation_id):
         raise Forbidden("Only the network's coordinators start matching runs.")
     member_orgs = select(col(NetworkMember.organisation_id)).where(
@@ -61,7 +61,7 @@ async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCre
     if data.class_ids is not None:
         wanted = list(dict.fromkeys(data.class_ids))
         rows = (
-            await session.execute(
+            await db.execute(
                 stmt.where(
                     col(SchoolClass.id).in_(wanted),
                     col(SchoolClass.organisation_id).in_(member_orgs),
@@ -74,7 +74,7 @@ async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCre
             raise InvalidInput(
                 "body.class_ids", f"not classes of this network: {', '.join(missing)}"
             )
-        busy = await classes_in_open_exchanges(session, wanted)
+        busy = await classes_in_open_exchanges(db, wanted)
         if busy:
             raise InvalidInput(
                 "body.class_ids",
@@ -87,14 +87,14 @@ async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCre
             )
     else:
         rows = (
-            await session.execute(
+            await db.execute(
                 stmt.where(
                     col(SchoolClass.organisation_id).in_(member_orgs),
                     col(SchoolClass.open_for_matching),
                 )
             )
         ).all()
-        busy = await classes_in_open_exchanges(session, [r[0] for r in rows])
+        busy = await classes_in_open_exchanges(db, [r[0] for r in rows])
         rows = [r for r in rows if r[0] not in busy and r[2]]
     countries = {r[1] for r in rows}
     if len(countries) < 2:
@@ -114,24 +114,24 @@ async def create_run(session: AsyncSession, *, actor: User, data: MatchingRunCre
             "prefer_new_countries": data.prefer_new_countries,
         },
     )
-    session.add(run)
-    await session.flush()
+    db.add(run)
+    await db.flush()
     return run
 
 
-async def get_run(session: AsyncSession, *, actor: User, run_id: uuid.UUID) -> MatchingRun:
-    run = await session.get(MatchingRun, run_id)
+async def get_run(db: AsyncSession, *, actor: User, run_id: uuid.UUID) -> MatchingRun:
+    run = await db.get(MatchingRun, run_id)
     if run is None:
         raise not_found("Matching run")
-    network = await networks.get_visible(session, actor=actor, network_id=run.network_id)
+    network = await networks.get_visible(db, actor=actor, network_id=run.network_id)
     if not _may_run(actor, network.coordinating_organisation_id):
         raise not_found("Matching run")
     return run
 
 
-async def to_public(session: AsyncSession, run: MatchingRun) -> MatchingRunPublic:
+async def to_public(db: AsyncSession, run: MatchingRun) -> MatchingRunPublic:
     # columns, not objects: a large run has thousands of proposals
-    rows = await session.execute(
+    rows = await db.execute(
         select(
             col(Exchange.id),
             col(Exchange.score),
@@ -215,11 +215,11 @@ def _profile(row: Any) -> ClassProfile:
     )
 
 
-async def _instance(session: AsyncSession, run: MatchingRun, budget_s: float) -> MatchingInstance:
+async def _instance(db: AsyncSession, run: MatchingRun, budget_s: float) -> MatchingInstance:
     ids = [uuid.UUID(i) for i in run.requested_class_ids or []]
     # columns, not objects: cheaper on the event loop for thousands of classes
     rows = (
-        await session.execute(
+        await db.execute(
             select(*_PROFILE_COLUMNS)
             .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
             .where(col(SchoolClass.id).in_(ids))
@@ -230,7 +230,7 @@ async def _instance(session: AsyncSession, run: MatchingRun, budget_s: float) ->
     country = {p.id: p.country for p in profiles}
     excluded: set[frozenset[str]] = set()
     met: dict[str, set[str]] = defaultdict(set)
-    for status, members in await exchanges.history(session, ids):
+    for status, members in await exchanges.history(db, ids):
         names = sorted(str(m) for m in members)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
@@ -257,8 +257,8 @@ STORE_SLICE = 100
 class MatchingRunner:
     """Runs queued matching runs off the event loop, in a worker process."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, budget_s: float) -> None:
-        self._sessions = sessions
+    def __init__(self, db_factory: async_sessionmaker[AsyncSession], *, budget_s: float) -> None:
+        self._db_factory = db_factory
         self._budget_s = budget_s
         self._pool: ProcessPoolExecutor | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -278,17 +278,17 @@ class MatchingRunner:
 
     async def _execute(self, run_id: uuid.UUID) -> None:
         try:
-            async with unit_of_work(self._sessions) as session:
-                run = await session.get(MatchingRun, run_id)
+            async with unit_of_work(self._db_factory) as db:
+                run = await db.get(MatchingRun, run_id)
                 if run is None or run.status != "queued":
                     return
                 run.status = "running"
                 run.started_at = utcnow()
-                instance = await _instance(session, run, self._budget_s)
+                instance = await _instance(db, run, self._budget_s)
             loop = asyncio.get_running_loop()
             outcome = await loop.run_in_executor(self._executor(), run_matching, instance)
-            async with unit_of_work(self._sessions) as session:
-                await _store(session, run_id, outcome)
+            async with unit_of_work(self._db_factory) as db:
+                await _store(db, run_id, outcome)
         except asyncio.CancelledError:
             await self._fail(run_id, "interrupted: the server stopped during the run")
             raise
@@ -297,8 +297,8 @@ class MatchingRunner:
             await self._fail(run_id, f"{type(exc).__name__}: {exc}"[:2000])
 
     async def _fail(self, run_id: uuid.UUID, reason: str) -> None:
-        async with unit_of_work(self._sessions) as session:
-            run = await session.get(MatchingRun, run_id)
+        async with unit_of_work(self._db_factory) as db:
+            run = await db.get(MatchingRun, run_id)
             if run is not None and run.status in ("queued", "running"):
                 run.status = "failed"
                 run.error = reason
@@ -317,8 +317,8 @@ class MatchingRunner:
             self._pool = None
 
 
-async def _store(session: AsyncSession, run_id: uuid.UUID, outcome: MatchingOutcome) -> None:
-    run = await session.get(MatchingRun, run_id)
+async def _store(db: AsyncSession, run_id: uuid.UUID, outcome: MatchingOutcome) -> None:
+    run = await db.get(MatchingRun, run_id)
     if run is None:
         return
     now = utcnow()
@@ -356,11 +356,11 @@ async def _store(session: AsyncSession, run_id: uuid.UUID, outcome: MatchingOutc
     for start in range(0, len(exchanges), STORE_SLICE):
         chunk = exchanges[start : start + STORE_SLICE]
         ids = {e.id for e in chunk}
-        await session.execute(insert(Exchange), [e.model_dump() for e in chunk])
-        await session.execute(
+        await db.execute(insert(Exchange), [e.model_dump() for e in chunk])
+        await db.execute(
             insert(ExchangeClass), [m.model_dump() for m in members if m.exchange_id in ids]
         )
-        await notifications.exchanges_proposed(session, made[start : start + STORE_SLICE])
+        await notifications.exchanges_proposed(db, made[start : start + STORE_SLICE])
         await asyncio.sleep(0)
     run.status = "done"
     run.finished_at = now
@@ -370,4 +370,4 @@ async def _store(session: AsyncSession, run_id: uuid.UUID, outcome: MatchingOutc
     run.exact = outcome.exact
     run.shares = outcome.shares
     run.unmatched = [{"class_id": c, "reason": r} for c, r in outcome.unmatched]
-    await session.flush()
+    await db.flush()

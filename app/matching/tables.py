@@ -68,10 +68,8 @@ class ExchangeClass(SQLModel, table=True):
 OPEN_STATUSES = ("proposed", "active")
 
 
-async def classes_in_open_exchanges(
-    session: AsyncSession, class_ids: list[uuid.UUID]
-) -> set[uuid.UUID]:
-    rows = await session.scalars(
+async def classes_in_open_exchanges(db: AsyncSession, class_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    rows = await db.scalars(
         select(col(ExchangeClass.class_id))
         .join(Exchange, col(Exchange.id) == col(ExchangeClass.exchange_id))
         .where(col(ExchangeClass.class_id).in_(class_ids), col(Exchange.status).in_(OPEN_STATUSES))

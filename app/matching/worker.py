@@ -100,7 +100,6 @@ def run_matching(instance: MatchingInstance) -> MatchingOutcome:
 
     nodes = [p.id for p in profiles]
     proposals: list[ProposalOut] = []
-    objective = 0
     if instance.group_size == 2:
         result = solve_pairs(nodes, [(a, b, w) for (a, b), w in weights.items()])
         for a, b, _weight in result.pairs:

@@ -152,12 +152,12 @@ def _permanent(exc: Exception) -> bool:
 class OutboxSender:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        db_factory: async_sessionmaker[AsyncSession],
         config: SmtpConfig,
         *,
         poll_seconds: float = 5.0,
     ) -> None:
-        self._sessions = sessions
+        self._db_factory = db_factory
         self._config = config
         self._poll = poll_seconds
         self._task: asyncio.Task[None] | None = None
@@ -168,9 +168,6 @@ class OutboxSender:
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="outbox-sender")
-
-    def wake(self) -> None:
-        self._wake.set()
 
     async def _run(self) -> None:
         while True:
@@ -194,7 +191,7 @@ class OutboxSender:
 
     # --- draining ---------------------------------------------------------------------------
 
-    async def _due(self, session: AsyncSession, now: datetime) -> uuid.UUID | None:
+    async def _due(self, db: AsyncSession, now: datetime) -> uuid.UUID | None:
         stmt = (
             select(col(OutboxMessage.id))
             .where(
@@ -203,15 +200,15 @@ class OutboxSender:
             .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.created_at))
             .limit(1)
         )
-        if session.get_bind().dialect.name == "postgresql":
+        if db.get_bind().dialect.name == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
-        found: uuid.UUID | None = (await session.scalars(stmt)).first()
+        found: uuid.UUID | None = (await db.scalars(stmt)).first()
         return found
 
     async def drain(self, *, limit: int | None = None) -> int:
         """Send what is due, one message per transaction; the number sent."""
-        async with self._sessions() as session:
-            if await self._due(session, utcnow()) is None:
+        async with self._db_factory() as db:
+            if await self._due(db, utcnow()) is None:
                 return 0
         transport = Transport(self._config)
         sent = 0
@@ -229,21 +226,21 @@ class OutboxSender:
         return sent
 
     async def _send_one(self, transport: Transport) -> str:
-        async with self._sessions() as session:
+        async with self._db_factory() as db:
             now = utcnow()
-            row_id = await self._due(session, now)
+            row_id = await self._due(db, now)
             if row_id is None:
                 return "idle"
-            claimed = await session.execute(
+            claimed = await db.execute(
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
                 .values(status="sent", sent_at=now, attempts=col(OutboxMessage.attempts) + 1)
             )
             if getattr(claimed, "rowcount", 0) != 1:
-                await session.rollback()
+                await db.rollback()
                 return "taken"
             row = (
-                await session.scalars(
+                await db.scalars(
                     select(OutboxMessage)
                     .where(col(OutboxMessage.id) == row_id)
                     .execution_options(populate_existing=True)
@@ -251,10 +248,10 @@ class OutboxSender:
             ).one()
             if row.created_at < now - MAX_AGE:
                 row.status, row.sent_at = "expired", None
-                await session.commit()
+                await db.commit()
                 return "expired"
             email = build_email(row, self._config.sender)
-            delivery = asyncio.ensure_future(self._deliver(session, transport, email))
+            delivery = asyncio.ensure_future(self._deliver(db, transport, email))
             try:
                 await asyncio.shield(delivery)
             except asyncio.CancelledError:
@@ -263,19 +260,19 @@ class OutboxSender:
                     await delivery
                 raise
             except (smtplib.SMTPException, OSError) as exc:
-                await session.rollback()
+                await db.rollback()
                 await transport.close()
                 return await self._failed(row_id, exc)
         return "sent"
 
-    async def _deliver(self, session: AsyncSession, transport: Transport, email: Any) -> None:
+    async def _deliver(self, db: AsyncSession, transport: Transport, email: Any) -> None:
         await transport.send(email)
-        await session.commit()
+        await db.commit()
 
     async def _failed(self, row_id: uuid.UUID, exc: Exception) -> str:
         permanent = _permanent(exc)
-        async with self._sessions() as session:
-            row = await session.get(OutboxMessage, row_id)
+        async with self._db_factory() as db:
+            row = await db.get(OutboxMessage, row_id)
             if row is None or row.status != "pending":
                 return "taken"
             row.attempts += 1
@@ -284,7 +281,7 @@ class OutboxSender:
                 row.status = "failed"
             else:
                 row.next_attempt_at = utcnow() + backoff(row.attempts)
-            await session.commit()
+            await db.commit()
         log.warning(
             "e-mail not sent",
             extra={"outbox_id": str(row_id), "permanent": permanent, "error": row.last_error},
@@ -293,12 +290,12 @@ class OutboxSender:
 
 
 def start_sender(
-    sessions: async_sessionmaker[AsyncSession], *, smtp_url: str | None, poll_seconds: float
+    db_factory: async_sessionmaker[AsyncSession], *, smtp_url: str | None, poll_seconds: float
 ) -> OutboxSender | None:
     """Turn e-mail on (and start its sender) when an SMTP URL is configured, else off."""
     notifications.configure(email=bool(smtp_url))
     if not smtp_url:
         return None
-    sender = OutboxSender(sessions, parse_smtp_url(smtp_url), poll_seconds=poll_seconds)
+    sender = OutboxSender(db_factory, parse_smtp_url(smtp_url), poll_seconds=poll_seconds)
     sender.start()
     return sender

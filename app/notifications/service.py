@@ -44,10 +44,6 @@ def configure(*, email: bool) -> None:
     _email = email
 
 
-def email_enabled() -> bool:
-    return _email
-
-
 @dataclass(frozen=True)
 class Recipient:
     user: User
@@ -56,12 +52,12 @@ class Recipient:
 
 
 async def _people(
-    session: AsyncSession, class_ids: Sequence[uuid.UUID], *, learners_and_families: bool
+    db: AsyncSession, class_ids: Sequence[uuid.UUID], *, learners_and_families: bool
 ) -> list[Recipient]:
     """Teachers (and learners, and the learners' guardians) of these classes, each once, with
     the school that decides their language and time zone."""
     found: dict[uuid.UUID, Recipient] = {}
-    staff = await session.execute(
+    staff = await db.execute(
         select(User, Organisation)
         .join(ClassTeacher, col(ClassTeacher.teacher_id) == col(User.id))
         .join(SchoolClass, col(SchoolClass.id) == col(ClassTeacher.class_id))
@@ -72,7 +68,7 @@ async def _people(
     for user, org in staff.all():
         found.setdefault(user.id, Recipient(user, org.country, org.timezone))
     if learners_and_families:
-        learners = await session.execute(
+        learners = await db.execute(
             select(User, Organisation)
             .join(ClassLearner, col(ClassLearner.learner_id) == col(User.id))
             .join(SchoolClass, col(SchoolClass.id) == col(ClassLearner.class_id))
@@ -84,7 +80,7 @@ async def _people(
         for user, org in learners.all():
             found.setdefault(user.id, Recipient(user, org.country, org.timezone))
             learner_schools[user.id] = org
-        guardians = await session.execute(
+        guardians = await db.execute(
             select(User, col(GuardianLink.learner_id))
             .join(GuardianLink, col(GuardianLink.guardian_id) == col(User.id))
             .where(col(GuardianLink.learner_id).in_(list(learner_schools)), col(User.is_active))
@@ -97,7 +93,7 @@ async def _people(
 
 
 async def _announce(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     event: Event,
     event_key: str,
@@ -110,7 +106,7 @@ async def _announce(
     """Add one notification (and e-mail) per recipient, or collect them `into` a list for
     one bulk insert."""
     now = utcnow()
-    add = into.append if into is not None else session.add
+    add = into.append if into is not None else db.add
     for recipient in recipients:
         if actor is not None and recipient.user.id == actor.id:
             continue
@@ -146,18 +142,18 @@ async def _announce(
                 )
             )
     if into is None:
-        await session.flush()
+        await db.flush()
 
 
-async def _exchange_class_ids(session: AsyncSession, exchange_id: uuid.UUID) -> list[uuid.UUID]:
-    rows = await session.scalars(
+async def _exchange_class_ids(db: AsyncSession, exchange_id: uuid.UUID) -> list[uuid.UUID]:
+    rows = await db.scalars(
         select(col(ExchangeClass.class_id)).where(col(ExchangeClass.exchange_id) == exchange_id)
     )
     return list(rows.all())
 
 
 async def session_event(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     event: Event,
     rows: Sequence[LiveSession],
@@ -174,12 +170,12 @@ async def session_event(
         key = f"{event}:{first.id}:{first.sequence}"
     else:
         key = f"{event}:{first.id}"
-    classes = await _exchange_class_ids(session, first.exchange_id)
+    classes = await _exchange_class_ids(db, first.exchange_id)
     await _announce(
-        session,
+        db,
         event=event,
         event_key=key,
-        recipients=await _people(session, classes, learners_and_families=True),
+        recipients=await _people(db, classes, learners_and_families=True),
         facts=Facts(title=first.title, starts_at=first.starts_at, count=len(rows), reason=reason),
         data={
             "exchange_id": str(first.exchange_id),
@@ -191,11 +187,11 @@ async def session_event(
 
 
 async def exchange_event(
-    session: AsyncSession, *, event: Event, exchange_id: uuid.UUID, actor: User | None
+    db: AsyncSession, *, event: Event, exchange_id: uuid.UUID, actor: User | None
 ) -> None:
     """Announce to the teachers of its classes that an exchange was proposed or accepted."""
-    await session.flush()
-    schools = await session.execute(
+    await db.flush()
+    schools = await db.execute(
         select(col(SchoolClass.id), col(Organisation.name), col(Organisation.country))
         .join(ExchangeClass, col(ExchangeClass.class_id) == col(SchoolClass.id))
         .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
@@ -205,19 +201,17 @@ async def exchange_event(
     members = list(schools.all())
     partners = ", ".join(f"{name} ({country})" for _, name, country in members)
     await _announce(
-        session,
+        db,
         event=event,
         event_key=f"{event}:{exchange_id}",
-        recipients=await _people(session, [c for c, _, _ in members], learners_and_families=False),
+        recipients=await _people(db, [c for c, _, _ in members], learners_and_families=False),
         facts=Facts(partners=partners),
         data={"exchange_id": str(exchange_id)},
         actor=actor,
     )
 
 
-async def _guardians(
-    session: AsyncSession, learner: User, *, absence_only: bool
-) -> list[Recipient]:
+async def _guardians(db: AsyncSession, learner: User, *, absence_only: bool) -> list[Recipient]:
     """The learner's guardians (those who asked for absence alerts, if `absence_only`), each
     reading in the language and zone of the learner's school."""
     stmt = (
@@ -228,22 +222,18 @@ async def _guardians(
     )
     if absence_only:
         stmt = stmt.where(col(GuardianLink.absence_alerts))
-    guardians = await session.scalars(stmt)
-    return [await _as_of_school(session, g, learner) for g in guardians]
+    guardians = await db.scalars(stmt)
+    return [await _as_of_school(db, g, learner) for g in guardians]
 
 
-async def _as_of_school(session: AsyncSession, person: User, learner: User) -> Recipient:
+async def _as_of_school(db: AsyncSession, person: User, learner: User) -> Recipient:
     """`person` reading in the language and zone of `learner`'s school."""
-    org = (
-        await session.get(Organisation, learner.organisation_id)
-        if learner.organisation_id
-        else None
-    )
+    org = await db.get(Organisation, learner.organisation_id) if learner.organisation_id else None
     return Recipient(person, org.country if org else None, org.timezone if org else "UTC")
 
 
 async def consent_requested(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     learner: User,
     purpose: str,
@@ -254,11 +244,11 @@ async def consent_requested(
     """Ask for a consent: the learner's guardians, or the learner when they decide alone.
     Answers how many people were told."""
     if to_guardians:
-        recipients = await _guardians(session, learner, absence_only=False)
+        recipients = await _guardians(db, learner, absence_only=False)
     else:
-        recipients = [await _as_of_school(session, learner, learner)]
+        recipients = [await _as_of_school(db, learner, learner)]
     await _announce(
-        session,
+        db,
         event="consent.requested",
         event_key=f"consent.requested:{request_id}",
         recipients=recipients,
@@ -269,11 +259,11 @@ async def consent_requested(
     return len(recipients)
 
 
-async def learner_absent(session: AsyncSession, *, live: LiveSession, learner: User) -> int:
+async def learner_absent(db: AsyncSession, *, live: LiveSession, learner: User) -> int:
     """Tell the guardians who opted in that `learner` missed `live` (once per session)."""
-    recipients = await _guardians(session, learner, absence_only=True)
+    recipients = await _guardians(db, learner, absence_only=True)
     await _announce(
-        session,
+        db,
         event="learner.absent",
         event_key=f"learner.absent:{live.id}:{learner.id}",
         recipients=recipients,
@@ -289,7 +279,7 @@ async def learner_absent(session: AsyncSession, *, live: LiveSession, learner: U
 
 
 async def exchanges_proposed(
-    session: AsyncSession, proposals: Sequence[tuple[uuid.UUID, Sequence[uuid.UUID]]]
+    db: AsyncSession, proposals: Sequence[tuple[uuid.UUID, Sequence[uuid.UUID]]]
 ) -> None:
     """`exchange.proposed` for many new exchanges at once (a matching run's): two queries for
     all of them, then one bulk insert of every notification (and e-mail): the event loop and
@@ -297,13 +287,13 @@ async def exchanges_proposed(
     class_ids = sorted({c for _, classes in proposals for c in classes})
     if not class_ids:
         return
-    schools = await session.execute(
+    schools = await db.execute(
         select(col(SchoolClass.id), Organisation)
         .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
         .where(col(SchoolClass.id).in_(class_ids))
     )
     school_of: dict[uuid.UUID, Organisation] = {row[0]: row[1] for row in schools.all()}
-    staff = await session.execute(
+    staff = await db.execute(
         select(col(ClassTeacher.class_id), User)
         .join(User, col(User.id) == col(ClassTeacher.teacher_id))
         .where(col(ClassTeacher.class_id).in_(class_ids), col(User.is_active))
@@ -321,7 +311,7 @@ async def exchanges_proposed(
             for user in teachers.get(class_id, []):
                 recipients.setdefault(user.id, Recipient(user, org.country, org.timezone))
         await _announce(
-            session,
+            db,
             event="exchange.proposed",
             event_key=f"exchange.proposed:{exchange_id}",
             recipients=list(recipients.values()),
@@ -333,14 +323,14 @@ async def exchanges_proposed(
     for model in (Notification, OutboxMessage):
         rows = [m.model_dump() for m in pending if isinstance(m, model)]
         if rows:
-            await session.execute(insert(model), rows)
+            await db.execute(insert(model), rows)
 
 
 # --- the feed --------------------------------------------------------------------------------
 
 
 async def feed(
-    session: AsyncSession, *, actor: User, limit: int, offset: int, unread: bool | None
+    db: AsyncSession, *, actor: User, limit: int, offset: int, unread: bool | None
 ) -> tuple[list[Notification], int]:
     stmt = select(Notification).where(col(Notification.user_id) == actor.id)
     if unread is True:
@@ -348,14 +338,12 @@ async def feed(
     elif unread is False:
         stmt = stmt.where(col(Notification.read_at).is_not(None))
     stmt = stmt.order_by(col(Notification.created_at).desc(), col(Notification.id))
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(db, stmt, limit=limit, offset=offset)
 
 
-async def mark_read(
-    session: AsyncSession, *, actor: User, notification_id: uuid.UUID
-) -> Notification:
+async def mark_read(db: AsyncSession, *, actor: User, notification_id: uuid.UUID) -> Notification:
     found = (
-        await session.scalars(
+        await db.scalars(
             select(Notification).where(
                 col(Notification.id) == notification_id, col(Notification.user_id) == actor.id
             )
@@ -364,10 +352,10 @@ async def mark_read(
     if found is None:
         raise not_found("Notification")
     if found.read_at is None:
-        await session.execute(
+        await db.execute(
             update(Notification)
             .where(col(Notification.id) == found.id, col(Notification.read_at).is_(None))
             .values(read_at=utcnow())
         )
-        await session.refresh(found)
+        await db.refresh(found)
     return found

@@ -29,12 +29,10 @@ def _visible(actor: User) -> ColumnElement[bool]:
     )
 
 
-async def member_counts(
-    session: AsyncSession, network_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, int]:
+async def member_counts(db: AsyncSession, network_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     counts = dict.fromkeys(network_ids, 0)
     if network_ids:
-        rows = await session.execute(
+        rows = await db.execute(
             select(col(NetworkMember.network_id), func.count())
             .where(col(NetworkMember.network_id).in_(network_ids))
             .group_by(col(NetworkMember.network_id))
@@ -43,19 +41,19 @@ async def member_counts(
     return counts
 
 
-async def get_visible(session: AsyncSession, *, actor: User, network_id: uuid.UUID) -> Network:
+async def get_visible(db: AsyncSession, *, actor: User, network_id: uuid.UUID) -> Network:
     stmt = select(Network).where(col(Network.id) == network_id, _visible(actor))
-    network = (await session.scalars(stmt)).first()
+    network = (await db.scalars(stmt)).first()
     if network is None:
         raise not_found("Network")
     return network
 
 
 async def list_visible(
-    session: AsyncSession, *, actor: User, limit: int, offset: int
+    db: AsyncSession, *, actor: User, limit: int, offset: int
 ) -> tuple[list[Network], int]:
     stmt = select(Network).where(_visible(actor)).order_by(col(Network.name), col(Network.id))
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(db, stmt, limit=limit, offset=offset)
 
 
 def _may_manage(actor: User, network: Network) -> bool:
@@ -65,7 +63,7 @@ def _may_manage(actor: User, network: Network) -> bool:
     )
 
 
-async def create(session: AsyncSession, *, actor: User, data: NetworkCreate) -> Network:
+async def create(db: AsyncSession, *, actor: User, data: NetworkCreate) -> Network:
     if actor.role not in ("admin", "coordinator"):
         raise Forbidden("Only coordinators and admins create networks.")
     org_id = data.coordinating_organisation_id
@@ -75,73 +73,73 @@ async def create(session: AsyncSession, *, actor: User, data: NetworkCreate) -> 
         org_id = actor.organisation_id
     if org_id is None:
         raise InvalidInput("body.coordinating_organisation_id", "required")
-    if await session.get(Organisation, org_id) is None:
+    if await db.get(Organisation, org_id) is None:
         raise InvalidInput("body.coordinating_organisation_id", "no such organisation")
     network = Network(
         name=data.name, description=data.description, coordinating_organisation_id=org_id
     )
-    session.add(network)
-    await session.flush()
-    session.add(NetworkMember(network_id=network.id, organisation_id=org_id))
-    await session.flush()
+    db.add(network)
+    await db.flush()
+    db.add(NetworkMember(network_id=network.id, organisation_id=org_id))
+    await db.flush()
     return network
 
 
 async def update(
-    session: AsyncSession, *, actor: User, network_id: uuid.UUID, data: NetworkUpdate
+    db: AsyncSession, *, actor: User, network_id: uuid.UUID, data: NetworkUpdate
 ) -> Network:
-    network = await get_visible(session, actor=actor, network_id=network_id)
+    network = await get_visible(db, actor=actor, network_id=network_id)
     if not _may_manage(actor, network):
         raise Forbidden("Only the coordinating organisation's coordinators change a network.")
     for name, value in data.model_dump(exclude_unset=True).items():
         if value is None:
             raise InvalidInput(f"body.{name}", "may not be null")
         setattr(network, name, value)
-    await session.flush()
+    await db.flush()
     return network
 
 
-async def delete_network(session: AsyncSession, *, actor: User, network_id: uuid.UUID) -> None:
-    network = await get_visible(session, actor=actor, network_id=network_id)
+async def delete_network(db: AsyncSession, *, actor: User, network_id: uuid.UUID) -> None:
+    network = await get_visible(db, actor=actor, network_id=network_id)
     if not _may_manage(actor, network):
         raise Forbidden("Only the coordinating organisation's coordinators delete a network.")
-    await session.execute(delete(NetworkMember).where(col(NetworkMember.network_id) == network.id))
-    await session.delete(network)
-    await session.flush()
+    await db.execute(delete(NetworkMember).where(col(NetworkMember.network_id) == network.id))
+    await db.delete(network)
+    await db.flush()
 
 
 async def members(
-    session: AsyncSession, *, actor: User, network_id: uuid.UUID, limit: int, offset: int
+    db: AsyncSession, *, actor: User, network_id: uuid.UUID, limit: int, offset: int
 ) -> tuple[list[Organisation], int]:
-    network = await get_visible(session, actor=actor, network_id=network_id)
+    network = await get_visible(db, actor=actor, network_id=network_id)
     stmt = (
         select(Organisation)
         .join(NetworkMember, col(NetworkMember.organisation_id) == col(Organisation.id))
         .where(col(NetworkMember.network_id) == network.id)
         .order_by(col(Organisation.name), col(Organisation.id))
     )
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(db, stmt, limit=limit, offset=offset)
 
 
 async def add_member(
-    session: AsyncSession, *, actor: User, network_id: uuid.UUID, organisation_id: uuid.UUID
+    db: AsyncSession, *, actor: User, network_id: uuid.UUID, organisation_id: uuid.UUID
 ) -> Organisation:
-    network = await get_visible(session, actor=actor, network_id=network_id)
+    network = await get_visible(db, actor=actor, network_id=network_id)
     if not _may_manage(actor, network):
         raise Forbidden("Only the coordinating organisation's coordinators add members.")
-    org = await session.get(Organisation, organisation_id)
+    org = await db.get(Organisation, organisation_id)
     if org is None:
         raise InvalidInput("body.organisation_id", "no such organisation")
-    if await session.get(NetworkMember, (network.id, org.id)) is None:
-        session.add(NetworkMember(network_id=network.id, organisation_id=org.id))
-        await session.flush()
+    if await db.get(NetworkMember, (network.id, org.id)) is None:
+        db.add(NetworkMember(network_id=network.id, organisation_id=org.id))
+        await db.flush()
     return org
 
 
 async def remove_member(
-    session: AsyncSession, *, actor: User, network_id: uuid.UUID, organisation_id: uuid.UUID
+    db: AsyncSession, *, actor: User, network_id: uuid.UUID, organisation_id: uuid.UUID
 ) -> None:
-    network = await get_visible(session, actor=actor, network_id=network_id)
+    network = await get_visible(db, actor=actor, network_id=network_id)
     if not _may_manage(actor, network):
         raise Forbidden("Only the coordinating organisation's coordinators remove members.")
     if organisation_id == network.coordinating_organisation_id:
@@ -149,8 +147,8 @@ async def remove_member(
             "The coordinating organisation cannot leave its own network.",
             code="coordinator_cannot_leave",
         )
-    link = await session.get(NetworkMember, (network.id, organisation_id))
+    link = await db.get(NetworkMember, (network.id, organisation_id))
     if link is None:
         raise not_found("Network member")
-    await session.delete(link)
-    await session.flush()
+    await db.delete(link)
+    await db.flush()

@@ -17,45 +17,43 @@ from app.organisations.schemas import OrganisationCreate, OrganisationUpdate
 from app.organisations.tables import Network, NetworkMember, Organisation
 
 
-async def get_visible(
-    session: AsyncSession, *, actor: User, organisation_id: uuid.UUID
-) -> Organisation:
+async def get_visible(db: AsyncSession, *, actor: User, organisation_id: uuid.UUID) -> Organisation:
     stmt = select(Organisation).where(
         col(Organisation.id) == organisation_id, organisations_visible_to(actor)
     )
-    org = (await session.scalars(stmt)).first()
+    org = (await db.scalars(stmt)).first()
     if org is None:
         raise not_found("Organisation")
     return org
 
 
 async def list_visible(
-    session: AsyncSession, *, actor: User, limit: int, offset: int, country: str | None = None
+    db: AsyncSession, *, actor: User, limit: int, offset: int, country: str | None = None
 ) -> tuple[list[Organisation], int]:
     stmt = select(Organisation).where(organisations_visible_to(actor))
     if country:
         stmt = stmt.where(col(Organisation.country) == country.upper())
     return await fetch_page(
-        session,
+        db,
         stmt.order_by(col(Organisation.name), col(Organisation.id)),
         limit=limit,
         offset=offset,
     )
 
 
-async def create(session: AsyncSession, *, actor: User, data: OrganisationCreate) -> Organisation:
+async def create(db: AsyncSession, *, actor: User, data: OrganisationCreate) -> Organisation:
     if actor.role != "admin":
         raise Forbidden("Only platform admins create organisations.")
     org = Organisation(**data.model_dump())
-    session.add(org)
-    await session.flush()
+    db.add(org)
+    await db.flush()
     return org
 
 
 async def update(
-    session: AsyncSession, *, actor: User, organisation_id: uuid.UUID, data: OrganisationUpdate
+    db: AsyncSession, *, actor: User, organisation_id: uuid.UUID, data: OrganisationUpdate
 ) -> Organisation:
-    org = await get_visible(session, actor=actor, organisation_id=organisation_id)
+    org = await get_visible(db, actor=actor, organisation_id=organisation_id)
     own = actor.role == "coordinator" and actor.organisation_id == org.id
     if not (actor.role == "admin" or own):
         raise Forbidden("Only the organisation's coordinators may change it.")
@@ -66,12 +64,12 @@ async def update(
         if value is None and key != "region":
             continue
         setattr(org, key, value)
-    await session.flush()
+    await db.flush()
     return org
 
 
-async def delete(session: AsyncSession, *, actor: User, organisation_id: uuid.UUID) -> None:
-    org = await get_visible(session, actor=actor, organisation_id=organisation_id)
+async def delete(db: AsyncSession, *, actor: User, organisation_id: uuid.UUID) -> None:
+    org = await get_visible(db, actor=actor, organisation_id=organisation_id)
     if actor.role != "admin":
         raise Forbidden("Only platform admins delete organisations.")
     for label, column in (
@@ -79,16 +77,16 @@ async def delete(session: AsyncSession, *, actor: User, organisation_id: uuid.UU
         ("classes", SchoolClass.organisation_id),
         ("coordinated networks", Network.coordinating_organisation_id),
     ):
-        in_use = await session.scalar(select(exists().where(col(column) == org.id)))
+        in_use = await db.scalar(select(exists().where(col(column) == org.id)))
         if in_use:
             raise Conflict(
                 f"The organisation still has {label}; remove or move them first.",
                 code="organisation_in_use",
             )
-    await session.execute(
+    await db.execute(
         NetworkMember.__table__.delete().where(  # type: ignore[attr-defined]
             col(NetworkMember.organisation_id) == org.id
         )
     )
-    await session.delete(org)
-    await session.flush()
+    await db.delete(org)
+    await db.flush()

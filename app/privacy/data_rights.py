@@ -67,12 +67,12 @@ _SECRET_COLUMN = re.compile(r"hash|token|secret|password", re.IGNORECASE)
 # --- export ----------------------------------------------------------------------------------
 
 
-async def _exportable(session: AsyncSession, actor: User, user_id: uuid.UUID) -> User:
-    target = await get_visible(session, actor=actor, user_id=user_id)
+async def _exportable(db: AsyncSession, actor: User, user_id: uuid.UUID) -> User:
+    target = await get_visible(db, actor=actor, user_id=user_id)
     allowed = (
         actor.id == target.id
         or actor.role in ("admin", "coordinator")
-        or await is_linked_guardian(session, actor, target.id)
+        or await is_linked_guardian(db, actor, target.id)
     )
     if not allowed:
         raise Forbidden("Only the person, their guardian, their school's coordinator or an admin.")
@@ -85,19 +85,17 @@ def _row(obj: Any, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 async def export(
-    session: AsyncSession, *, actor: User, user_id: uuid.UUID, now: datetime
+    db: AsyncSession, *, actor: User, user_id: uuid.UUID, now: datetime
 ) -> dict[str, Any]:
-    target = await _exportable(session, actor, user_id)
+    target = await _exportable(db, actor, user_id)
     uid = target.id
-    org = (
-        await session.get(Organisation, target.organisation_id) if target.organisation_id else None
-    )
-    guardians = await session.execute(
+    org = await db.get(Organisation, target.organisation_id) if target.organisation_id else None
+    guardians = await db.execute(
         select(User, GuardianLink)
         .join(GuardianLink, col(GuardianLink.guardian_id) == col(User.id))
         .where(col(GuardianLink.learner_id) == uid)
     )
-    learners = await session.execute(
+    learners = await db.execute(
         select(User, GuardianLink)
         .join(GuardianLink, col(GuardianLink.learner_id) == col(User.id))
         .where(col(GuardianLink.guardian_id) == uid)
@@ -105,25 +103,25 @@ async def export(
     learning = select(col(ClassLearner.class_id)).where(col(ClassLearner.learner_id) == uid)
     teaching = select(col(ClassTeacher.class_id)).where(col(ClassTeacher.teacher_id) == uid)
     classes = (
-        await session.scalars(
+        await db.scalars(
             select(SchoolClass)
             .where(or_(col(SchoolClass.id).in_(learning), col(SchoolClass.id).in_(teaching)))
             .order_by(col(SchoolClass.name))
         )
     ).all()
-    learning_ids = set((await session.scalars(learning)).all())
+    learning_ids = set((await db.scalars(learning)).all())
     exchanges = select(col(ExchangeClass.exchange_id)).where(
         col(ExchangeClass.class_id).in_([c.id for c in classes])
     )
     sessions = (
-        await session.scalars(
+        await db.scalars(
             select(LiveSession)
             .where(col(LiveSession.exchange_id).in_(exchanges))
             .order_by(col(LiveSession.starts_at))
         )
     ).all()
     consents = (
-        await session.scalars(
+        await db.scalars(
             select(Consent)
             .where(
                 or_(
@@ -136,7 +134,7 @@ async def export(
         )
     ).all()
     invites = (
-        await session.scalars(
+        await db.scalars(
             select(GuardianInvite).where(
                 or_(
                     col(GuardianInvite.learner_id) == uid, col(GuardianInvite.email) == target.email
@@ -171,8 +169,8 @@ async def export(
         "sessions": [
             _row(s, drop=("created_by", "sequence", "series_id", "cancel_reason")) for s in sessions
         ],
-        "refresh_tokens": [_row(t) for t in await _rows(session, RefreshToken, "user_id", uid)],
-        "calendar_feeds": [_row(f) for f in await _rows(session, CalendarFeed, "user_id", uid)],
+        "refresh_tokens": [_row(t) for t in await _rows(db, RefreshToken, "user_id", uid)],
+        "calendar_feeds": [_row(f) for f in await _rows(db, CalendarFeed, "user_id", uid)],
         # Invitations without the addresses: those are the guardians' data, not the learner's.
         "guardian_invites": [
             {
@@ -184,21 +182,21 @@ async def export(
             }
             for i in invites
         ],
-        "notifications": [_row(n) for n in await _rows(session, Notification, "user_id", uid)],
+        "notifications": [_row(n) for n in await _rows(db, Notification, "user_id", uid)],
         "emails": [
             _row(m, drop=("to_address",))
-            for m in await _rows(session, OutboxMessage, "recipient_id", uid)
+            for m in await _rows(db, OutboxMessage, "recipient_id", uid)
         ],
-        "audit_records": [_row(r) for r in await audit_trail.about(session, uid)],
-        "certificates": [_row(c) for c in await _rows(session, Certificate, "learner_id", uid)],
-        "other_records": await _other_records(session, uid),
+        "audit_records": [_row(r) for r in await audit_trail.about(db, uid)],
+        "certificates": [_row(c) for c in await _rows(db, Certificate, "learner_id", uid)],
+        "other_records": await _other_records(db, uid),
     }
-    await audit(session, actor, "user.exported", "user", uid, {})
+    await audit(db, actor, "user.exported", "user", uid, {})
     return result
 
 
-async def _rows(session: AsyncSession, model: Any, column: str, user_id: uuid.UUID) -> list[Any]:
-    rows = await session.scalars(select(model).where(getattr(model, column) == user_id))
+async def _rows(db: AsyncSession, model: Any, column: str, user_id: uuid.UUID) -> list[Any]:
+    rows = await db.scalars(select(model).where(getattr(model, column) == user_id))
     return list(rows.all())
 
 
@@ -210,14 +208,14 @@ def _user_columns(table: Table) -> list[Any]:
     ]
 
 
-async def _other_records(session: AsyncSession, user_id: uuid.UUID) -> dict[str, list[Any]]:
+async def _other_records(db: AsyncSession, user_id: uuid.UUID) -> dict[str, list[Any]]:
     """Rows of every other table with a column pointing at the user (secrets left out)."""
     found: dict[str, list[Any]] = {}
     for table in metadata.sorted_tables:
         columns = _user_columns(table)
         if table.name in _COVERED or not columns:
             continue
-        rows = await session.execute(select(table).where(or_(*(c == user_id for c in columns))))
+        rows = await db.execute(select(table).where(or_(*(c == user_id for c in columns))))
         items = [
             {k: v for k, v in row.items() if not _SECRET_COLUMN.search(k)}
             for row in rows.mappings()
@@ -230,8 +228,8 @@ async def _other_records(session: AsyncSession, user_id: uuid.UUID) -> dict[str,
 # --- erasure ---------------------------------------------------------------------------------
 
 
-async def _erasable(session: AsyncSession, actor: User, user_id: uuid.UUID) -> User:
-    target = await get_visible(session, actor=actor, user_id=user_id)
+async def _erasable(db: AsyncSession, actor: User, user_id: uuid.UUID) -> User:
+    target = await get_visible(db, actor=actor, user_id=user_id)
     if actor.role not in ("admin", "coordinator"):
         raise Forbidden("Only the person's school coordinator or an admin erases an account.")
     if target.id == actor.id:
@@ -242,7 +240,7 @@ async def _erasable(session: AsyncSession, actor: User, user_id: uuid.UUID) -> U
         # A guardian: only when every learner they are linked to is at this school.
         schools = set(
             (
-                await session.scalars(
+                await db.scalars(
                     select(col(User.organisation_id))
                     .join(GuardianLink, col(GuardianLink.learner_id) == col(User.id))
                     .where(col(GuardianLink.guardian_id) == target.id)
@@ -256,8 +254,8 @@ async def _erasable(session: AsyncSession, actor: User, user_id: uuid.UUID) -> U
     return target
 
 
-async def erase(session: AsyncSession, *, actor: User, user_id: uuid.UUID, now: datetime) -> User:
-    target = await _erasable(session, actor, user_id)
+async def erase(db: AsyncSession, *, actor: User, user_id: uuid.UUID, now: datetime) -> User:
+    target = await _erasable(db, actor, user_id)
     uid = target.id
     old_email, old_name = target.email, target.display_name
     tag = secrets.token_hex(2)
@@ -267,7 +265,7 @@ async def erase(session: AsyncSession, *, actor: User, user_id: uuid.UUID, now: 
     target.password_hash = await hash_password(secrets.token_urlsafe(32))
     target.is_active = False
     target.updated_at = now
-    await session.flush()
+    await db.flush()
     for statement in (
         delete(GuardianLink).where(
             or_(col(GuardianLink.guardian_id) == uid, col(GuardianLink.learner_id) == uid)
@@ -281,9 +279,9 @@ async def erase(session: AsyncSession, *, actor: User, user_id: uuid.UUID, now: 
         delete(OutboxMessage).where(col(OutboxMessage.recipient_id) == uid),
         delete(Certificate).where(col(Certificate.learner_id) == uid),  # they hold the name
     ):
-        await session.execute(statement)
-    await _replace_copies(session, {old_email: target.email, old_name: target.display_name})
-    await audit(session, actor, "user.erased", "user", uid, {"role": target.role})
+        await db.execute(statement)
+    await _replace_copies(db, {old_email: target.email, old_name: target.display_name})
+    await audit(db, actor, "user.erased", "user", uid, {"role": target.role})
     return target
 
 
@@ -306,7 +304,7 @@ def _is_text(kind: Any) -> bool:
     )
 
 
-async def _replace_copies(session: AsyncSession, replacements: dict[str, str]) -> None:
+async def _replace_copies(db: AsyncSession, replacements: dict[str, str]) -> None:
     """Replace every copy of the old identifiers in every text and JSON column of every table
     but the account itself and the audit trail (which never holds any)."""
     needles = [n for n in replacements if n]
@@ -329,12 +327,10 @@ async def _replace_copies(session: AsyncSession, replacements: dict[str, str]) -
                 condition = or_(*(column.icontains(n, autoescape=True) for n in needles))
             else:
                 continue
-            rows = await session.execute(select(*keys, column).where(condition))
+            rows = await db.execute(select(*keys, column).where(condition))
             for row in rows.all():
                 *key, value = row
                 changed = _swap(value, patterns)
                 if changed != value:
                     where = [k == v for k, v in zip(keys, key, strict=True)]
-                    await session.execute(
-                        update(table).where(*where).values({column.name: changed})
-                    )
+                    await db.execute(update(table).where(*where).values({column.name: changed}))

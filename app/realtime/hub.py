@@ -34,7 +34,7 @@ from app.live import protocol
 from app.live import rooms as live_rooms
 from app.live import tickets as live_tickets
 from app.live.outcomes import CloseCode, RoomRefused
-from app.live.rooms import Presence
+from app.live.rooms import FreshnessCutoff
 from app.live.rules.window import RoomWindow
 from app.live.tickets import RoomMember
 from app.realtime.broker import Broker, RoomEvent
@@ -61,13 +61,13 @@ class Hub:
         self,
         *,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
+        db_factory: async_sessionmaker[AsyncSession],
         broker: Broker,
         keys: KeyRing,
         clock: Clock = system_clock,
     ) -> None:
         self.settings = settings
-        self.sessions = sessions
+        self.db_factory = db_factory
         self.broker = broker
         self.keys = keys
         self.clock = clock
@@ -89,8 +89,8 @@ class Hub:
         """Whether this process holds any live connection."""
         return bool(self._serving)
 
-    def presence(self) -> Presence:
-        return Presence(self.clock(), timedelta(seconds=self.settings.ws_presence_stale_s))
+    def presence(self) -> FreshnessCutoff:
+        return FreshnessCutoff(self.clock(), timedelta(seconds=self.settings.ws_presence_stale_s))
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -144,7 +144,7 @@ class Hub:
             await websocket.close(CloseCode.RESTARTING, "server restarting")
             return
         try:
-            async with unit_of_work(self.sessions) as db:
+            async with unit_of_work(self.db_factory) as db:
                 user_id = await live_tickets.redeem_ticket(
                     db, keys=self.keys, ticket=ticket, session_id=session_id
                 )
@@ -260,7 +260,7 @@ class Hub:
         recovery = await self.broker.recover(
             room.key, epoch=epoch if resuming else None, after=last_seq if resuming else None
         )
-        async with unit_of_work(self.sessions) as db:
+        async with unit_of_work(self.db_factory) as db:
             presence, state = await live_rooms.snapshot(
                 db, session_id=room.session_id, presence=self.presence()
             )
@@ -307,7 +307,7 @@ class Hub:
             taken: list[tuple[str, int]] = []
             outgoing: list[RoomEvent] = []
             try:
-                async with unit_of_work(self.sessions) as db:
+                async with unit_of_work(self.db_factory) as db:
                     if command_id is not None and actor_id is not None:
                         prior = await live_rooms.applied_command(
                             db, session_id=session_id, actor_id=actor_id, command_id=command_id
@@ -359,7 +359,7 @@ class Hub:
         which they hold a connection, on any process, announces `member.removed` with reason
         `consent_withdrawn`, and each process closes their sockets with 4003. No moderation
         record: given again, the consent lets them back in. Answers the rooms told."""
-        async with unit_of_work(self.sessions) as db:
+        async with unit_of_work(self.db_factory) as db:
             rooms = await live_rooms.rooms_with(db, user_id=user_id)
 
         async def build(db: AsyncSession) -> list[protocol.RoomEventModel]:
@@ -381,9 +381,9 @@ class Hub:
         learner's certificates issues what is still due)."""
         with contextlib.suppress(Exception):
             await self.broker.drop_room(str(session_id))
-        issuing = certificates.issuing_of(self.settings, self.keys)
+        issuing = certificates.issuing_from_settings(self.settings, self.keys)
         try:
-            async with unit_of_work(self.sessions) as db:
+            async with unit_of_work(self.db_factory) as db:
                 await certificates.issue_after_session(
                     db, session_id=session_id, issuing=issuing, now=self.clock()
                 )

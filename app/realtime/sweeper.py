@@ -31,7 +31,7 @@ async def sweep_forever(hub: Hub) -> None:
         await asyncio.sleep(settings.ws_sweep_interval_s)
         try:
             if hub.serving and loop.time() >= next_heartbeat:
-                async with unit_of_work(hub.sessions) as db:
+                async with unit_of_work(hub.db_factory) as db:
                     await live_rooms.heartbeat(db, process_id=hub.process_id, now=hub.clock())
                     # real time, as the ticket's own expiry
                     await live_rooms.forget_used_tickets(db, now=utcnow())
@@ -45,7 +45,7 @@ async def sweep_forever(hub: Hub) -> None:
 
 async def sweep(hub: Hub) -> None:
     """Close silent processes' presence; end rooms past their end plus grace."""
-    async with unit_of_work(hub.sessions) as db:
+    async with unit_of_work(hub.db_factory) as db:
         stale = await live_rooms.rooms_with_stale_presence(db, presence=hub.presence())
         due = await live_rooms.sessions_due_to_end(db, now=hub.clock(), grace=hub.window.grace)
     for session_id in stale:

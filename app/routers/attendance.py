@@ -37,7 +37,7 @@ class Timing(TypedDict):
 
 
 def timing(ctx: AppContext) -> Timing:
-    measure = attendance.measure_of(ctx.settings)
+    measure = attendance.measure_from_settings(ctx.settings)
     return Timing(now=ctx.clock(), rules=measure.rules, stale_after=measure.stale_after)
 
 
@@ -109,8 +109,8 @@ def sheet_public(found: SessionAttendance) -> SessionAttendancePublic:
     )
 
 
-async def _session(session: SessionDep, session_id: uuid.UUID) -> LiveSession:
-    live = await session.get(LiveSession, session_id)
+async def _session(db: SessionDep, session_id: uuid.UUID) -> LiveSession:
+    live = await db.get(LiveSession, session_id)
     if live is None:
         raise not_found("Session")
     return live
@@ -120,15 +120,15 @@ async def _session(session: SessionDep, session_id: uuid.UUID) -> LiveSession:
     "/sessions/{session_id}/attendance", response_model=SessionAttendancePublic, responses=AUTHED
 )
 async def session_attendance(
-    session_id: uuid.UUID, session: SessionDep, user: CurrentUser, ctx: ContextDep
+    session_id: uuid.UUID, db: SessionDep, user: CurrentUser, ctx: ContextDep
 ) -> SessionAttendancePublic:
     """Who attended, computed from the room's presence: live while the session runs (judged
     on the time so far), final after its scheduled end. The session's teachers and school
     coordinators see every learner, a partner school's learners by name and status only; a
     learner sees their own line, a guardian their linked learners'. Anyone else: 404."""
-    live = await _session(session, session_id)
+    live = await _session(db, session_id)
     found = await attendance.for_session(
-        session,
+        db,
         actor=user,
         live=live,
         **timing(ctx),
@@ -145,7 +145,7 @@ async def override_attendance(
     session_id: uuid.UUID,
     learner_id: uuid.UUID,
     body: AttendanceOverrideIn,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
 ) -> SessionAttendancePublic:
@@ -153,9 +153,9 @@ async def override_attendance(
     learner's own teachers in the exchange, their school's coordinators, admins; 403
     `not_your_learner` for a partner school's teacher. Audited (old, new, reason); it survives
     every recomputation until removed."""
-    live = await _session(session, session_id)
+    live = await _session(db, session_id)
     found = await attendance_overrides.set_override(
-        session,
+        db,
         actor=user,
         live=live,
         learner_id=learner_id,
@@ -174,14 +174,14 @@ async def override_attendance(
 async def clear_attendance_override(
     session_id: uuid.UUID,
     learner_id: uuid.UUID,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
 ) -> SessionAttendancePublic:
     """Remove an override: the computed status counts again. Audited."""
-    live = await _session(session, session_id)
+    live = await _session(db, session_id)
     found = await attendance_overrides.clear_override(
-        session,
+        db,
         actor=user,
         live=live,
         learner_id=learner_id,

@@ -107,21 +107,21 @@ def csv_routes(path: str, endpoint: Callable[..., Any]) -> None:
 
 
 async def session_attendance_csv(
-    session_id: uuid.UUID, session: SessionDep, user: CurrentUser, ctx: ContextDep
+    session_id: uuid.UUID, db: SessionDep, user: CurrentUser, ctx: ContextDep
 ) -> StreamingResponse:
     """The session's attendance as CSV, one row per learner (the roster, then guests), with
     what the caller may see of it: a partner school's learners leave the hidden columns
     empty. Also `GET /sessions/{id}/attendance` with `Accept: text/csv`."""
-    live = await session.get(LiveSession, session_id)
+    live = await db.get(LiveSession, session_id)
     if live is None:
         raise not_found("Session")
     found = await attendance.for_session(
-        session,
+        db,
         actor=user,
         live=live,
         **timing(ctx),
     )
-    rows = await attendance_reports.session_rows(session, found)
+    rows = await attendance_reports.session_rows(db, found)
     return csv_response(f"attendance-{live.id}", ATTENDANCE_COLUMNS, [r.cells() for r in rows])
 
 
@@ -133,20 +133,20 @@ csv_routes("/sessions/{session_id}/attendance", session_attendance_csv)
 
 async def _hours(
     learner_id: uuid.UUID,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
     first: From = None,
     to: To = None,
 ) -> HoursView:
     return await hours.hours_of(
-        session,
+        db,
         actor=user,
         learner_id=learner_id,
         first=first,
         last=to,
         now=ctx.clock(),
-        stale_after=attendance.measure_of(ctx.settings).stale_after,
+        stale_after=attendance.measure_from_settings(ctx.settings).stale_after,
     )
 
 
@@ -237,14 +237,14 @@ def report_csv(report: Report) -> StreamingResponse:
 
 async def _class_report(
     class_id: uuid.UUID,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
     first: From = None,
     to: To = None,
 ) -> Report:
     return await attendance_reports.class_report(
-        session,
+        db,
         actor=user,
         class_id=class_id,
         first=first,
@@ -255,14 +255,14 @@ async def _class_report(
 
 async def _exchange_report(
     exchange_id: uuid.UUID,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
     first: From = None,
     to: To = None,
 ) -> Report:
     return await attendance_reports.exchange_report(
-        session,
+        db,
         actor=user,
         exchange_id=exchange_id,
         first=first,

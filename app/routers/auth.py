@@ -16,14 +16,14 @@ router = APIRouter(tags=["auth"])
 @router.post("/auth/token", response_model=TokenPair, responses=errors(401, 422, 429))
 async def token(
     request: Request,
-    session: SessionDep,
+    db: SessionDep,
     ctx: ContextDep,
     username: Annotated[str, Form(max_length=320, description="E-mail")],
     password: Annotated[str, Form(max_length=256)],
 ) -> TokenPair:
     address = request.client.host if request.client else "unknown"
     return await auth.login(
-        session,
+        db,
         tokens=ctx.tokens,
         guard=ctx.login_guard,
         email=username,
@@ -33,13 +33,13 @@ async def token(
 
 
 @router.post("/auth/refresh", response_model=TokenPair, responses=errors(401, 422))
-async def refresh(body: RefreshRequest, session: SessionDep, ctx: ContextDep) -> TokenPair:
-    return await auth.refresh(session, tokens=ctx.tokens, token=body.refresh_token)
+async def refresh(body: RefreshRequest, db: SessionDep, ctx: ContextDep) -> TokenPair:
+    return await auth.refresh(db, tokens=ctx.tokens, token=body.refresh_token)
 
 
 @router.post("/auth/logout", status_code=204, responses=errors(401, 422))
-async def logout(body: RefreshRequest, session: SessionDep, ctx: ContextDep) -> Response:
-    await auth.logout(session, tokens=ctx.tokens, token=body.refresh_token)
+async def logout(body: RefreshRequest, db: SessionDep, ctx: ContextDep) -> Response:
+    await auth.logout(db, tokens=ctx.tokens, token=body.refresh_token)
     return Response(status_code=204)
 
 

@@ -22,8 +22,8 @@ from app.routers.responses import AUTHED, errors
 router = APIRouter(tags=["certificates"])
 
 
-def issuing_of(ctx: ContextDep) -> Issuing:
-    return certificates.issuing_of(ctx.settings, ctx.keys)
+def issuing_from_settings(ctx: ContextDep) -> Issuing:
+    return certificates.issuing_from_settings(ctx.settings, ctx.keys)
 
 
 def certificate_public(row: Certificate) -> CertificatePublic:
@@ -46,7 +46,7 @@ def certificate_public(row: Certificate) -> CertificatePublic:
 )
 async def learner_certificates(
     learner_id: uuid.UUID,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
     limit: Limit = 50,
@@ -56,10 +56,10 @@ async def learner_certificates(
     contact hours reached the threshold (what is due is issued before answering). The
     learner, their guardians, their school's staff, admins; 404 for anyone else."""
     rows, total = await certificates.list_for_learner(
-        session,
+        db,
         actor=user,
         learner_id=learner_id,
-        issuing=issuing_of(ctx),
+        issuing=issuing_from_settings(ctx),
         now=ctx.clock(),
         limit=limit,
         offset=offset,
@@ -69,10 +69,10 @@ async def learner_certificates(
 
 @router.get("/certificates/{certificate_id}", response_model=CertificatePublic, responses=AUTHED)
 async def certificate(
-    certificate_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    certificate_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> CertificatePublic:
     """One certificate, for the people who may list its learner's; 404 for anyone else."""
-    row = await certificates.get_visible(session, actor=user, certificate_id=certificate_id)
+    row = await certificates.get_visible(db, actor=user, certificate_id=certificate_id)
     return certificate_public(row)
 
 
@@ -82,14 +82,12 @@ async def certificate(
     responses=errors(404, 422),
 )
 async def verify_certificate(
-    certificate_id: uuid.UUID, session: SessionDep, ctx: ContextDep
+    certificate_id: uuid.UUID, db: SessionDep, ctx: ContextDep
 ) -> CertificateVerification:
     """Public, no login: the certificate as issued and whether it is still intact (`valid`
     false when its stored payload or signature were altered, or its key was retired).
     404 for an unknown id."""
-    row, valid = await certificates.verify_stored(
-        session, certificate_id=certificate_id, keys=ctx.keys
-    )
+    row, valid = await certificates.verify_stored(db, certificate_id=certificate_id, keys=ctx.keys)
     return CertificateVerification(
         valid=valid,
         certificate=row.payload,
@@ -103,12 +101,12 @@ async def verify_certificate(
     "/certificates/verify", response_model=PresentedVerification, responses=errors(413, 422)
 )
 async def verify_presented(
-    body: CertificatePresented, session: SessionDep, ctx: ContextDep
+    body: CertificatePresented, db: SessionDep, ctx: ContextDep
 ) -> PresentedVerification:
     """Public, no login: check a copy a holder presents (`certificate` and `signature` as
     issued). Valid only when the signature matches and a certificate with that id exists
     with the same payload; any change, such as another hour count, makes it invalid."""
     valid, certificate_id = await certificates.verify_presented(
-        session, payload=body.certificate, signature=body.signature, keys=ctx.keys
+        db, payload=body.certificate, signature=body.signature, keys=ctx.keys
     )
     return PresentedVerification(valid=valid, certificate_id=certificate_id)

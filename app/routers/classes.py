@@ -21,7 +21,7 @@ def _public(row: SchoolClass, teacher_ids: list[uuid.UUID]) -> ClassPublic:
 
 @router.get("", response_model=Page[ClassPublic], responses=errors(401, 422))
 async def list_classes(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -29,55 +29,53 @@ async def list_classes(
     open_for_matching: Annotated[bool | None, Query()] = None,
 ) -> Page[ClassPublic]:
     rows, total = await classes.list_visible(
-        session,
+        db,
         actor=user,
         limit=limit,
         offset=offset,
         organisation_id=organisation_id,
         open_for_matching=open_for_matching,
     )
-    teachers = await classes.teacher_ids_of(session, [r.id for r in rows])
+    teachers = await classes.teacher_ids_of(db, [r.id for r in rows])
     return Page(items=[_public(r, teachers[r.id]) for r in rows], total=total)
 
 
 @router.post("", status_code=201, response_model=ClassPublic, responses=AUTHED)
-async def create_class(body: ClassCreate, session: SessionDep, user: CurrentUser) -> ClassPublic:
-    row, teacher_ids = await classes.create(session, actor=user, data=body)
+async def create_class(body: ClassCreate, db: SessionDep, user: CurrentUser) -> ClassPublic:
+    row, teacher_ids = await classes.create(db, actor=user, data=body)
     return _public(row, teacher_ids)
 
 
 @router.get("/{class_id}", response_model=ClassPublic, responses=AUTHED)
-async def get_class(class_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> ClassPublic:
-    row = await classes.get_visible(session, actor=user, class_id=class_id)
-    teachers = await classes.teacher_ids_of(session, [row.id])
+async def get_class(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> ClassPublic:
+    row = await classes.get_visible(db, actor=user, class_id=class_id)
+    teachers = await classes.teacher_ids_of(db, [row.id])
     return _public(row, teachers[row.id])
 
 
 @router.patch("/{class_id}", response_model=ClassPublic, responses=AUTHED)
 async def update_class(
-    class_id: uuid.UUID, body: ClassUpdate, session: SessionDep, user: CurrentUser
+    class_id: uuid.UUID, body: ClassUpdate, db: SessionDep, user: CurrentUser
 ) -> ClassPublic:
-    row, teacher_ids = await classes.update(session, actor=user, class_id=class_id, data=body)
+    row, teacher_ids = await classes.update(db, actor=user, class_id=class_id, data=body)
     return _public(row, teacher_ids)
 
 
 @router.delete("/{class_id}", status_code=204, responses=errors(401, 403, 404))
-async def delete_class(class_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
-    await classes.delete_class(session, actor=user, class_id=class_id)
+async def delete_class(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
+    await classes.delete_class(db, actor=user, class_id=class_id)
     return Response(status_code=204)
 
 
 @router.get("/{class_id}/learners", response_model=RosterPublic, responses=AUTHED)
-async def get_roster(class_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> RosterPublic:
-    ids = await classes.roster(session, actor=user, class_id=class_id)
+async def get_roster(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> RosterPublic:
+    ids = await classes.roster(db, actor=user, class_id=class_id)
     return RosterPublic(class_id=class_id, learner_ids=ids)
 
 
 @router.put("/{class_id}/learners", response_model=RosterPublic, responses=AUTHED)
 async def set_roster(
-    class_id: uuid.UUID, body: RosterUpdate, session: SessionDep, user: CurrentUser
+    class_id: uuid.UUID, body: RosterUpdate, db: SessionDep, user: CurrentUser
 ) -> RosterPublic:
-    ids = await classes.set_roster(
-        session, actor=user, class_id=class_id, learner_ids=body.learner_ids
-    )
+    ids = await classes.set_roster(db, actor=user, class_id=class_id, learner_ids=body.learner_ids)
     return RosterPublic(class_id=class_id, learner_ids=ids)

@@ -28,8 +28,8 @@ ContextDep = Annotated[AppContext, Depends(get_context)]
 
 
 async def get_session(ctx: ContextDep) -> AsyncIterator[AsyncSession]:
-    async with unit_of_work(ctx.sessions) as session:
-        yield session
+    async with unit_of_work(ctx.db_factory) as db:
+        yield db
 
 
 # scope="function": commit before the response is sent, so a 2xx means it is stored.
@@ -38,7 +38,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 async def get_current_user(
     ctx: ContextDep,
-    session: SessionDep,
+    db: SessionDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User:
     if not token:
@@ -50,7 +50,7 @@ async def get_current_user(
         raise NotAuthenticated(
             "The access token is invalid or expired.", code="invalid_token"
         ) from exc
-    user = await session.get(User, user_id)
+    user = await db.get(User, user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated("The access token is invalid or expired.", code="invalid_token")
     return user

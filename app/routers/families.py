@@ -61,13 +61,11 @@ def consent_public(learner_id: uuid.UUID, state: ConsentState) -> ConsentPublic:
 
 @router.get("/learners/{learner_id}/consents", response_model=ConsentOverview, responses=AUTHED)
 async def list_consents(
-    learner_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    learner_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> ConsentOverview:
     """Every purpose's consent state for the learner, and whether a guardian must consent
     today. For the learner, their guardians, their school's staff and admins."""
-    facts, states = await consents.overview(
-        session, actor=user, learner_id=learner_id, now=utcnow()
-    )
+    facts, states = await consents.overview(db, actor=user, learner_id=learner_id, now=utcnow())
     return ConsentOverview(
         learner_id=facts.learner.id,
         country=facts.country,
@@ -91,13 +89,13 @@ async def give_consent(
     learner_id: uuid.UUID,
     body: ConsentGive,
     response: Response,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
 ) -> ConsentPublic:
     """Give consent for a purpose: the learner from their country's digital-consent age on, a
     linked guardian below it (403 `guardian_consent_required` / `learner_decides` otherwise)."""
     facts, state, created = await consents.give(
-        session, actor=user, learner_id=learner_id, purpose=body.purpose, now=utcnow()
+        db, actor=user, learner_id=learner_id, purpose=body.purpose, now=utcnow()
     )
     if not created:
         response.status_code = 200
@@ -112,7 +110,7 @@ async def give_consent(
 async def withdraw_consent(
     learner_id: uuid.UUID,
     purpose: Annotated[str, Path(max_length=40)],
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
     background: BackgroundTasks,
@@ -122,7 +120,7 @@ async def withdraw_consent(
     nothing stands. Withdrawing `live_sessions` also closes the learner's open live-room
     connections (close code 4003) right after the answer."""
     facts, state = await consents.withdraw(
-        session, actor=user, learner_id=learner_id, purpose=purpose, now=utcnow()
+        db, actor=user, learner_id=learner_id, purpose=purpose, now=utcnow()
     )
     if state.purpose == "live_sessions" and not state.effective:
         # runs after the unit of work has committed, so every process sees the withdrawal
@@ -131,12 +129,12 @@ async def withdraw_consent(
 
 
 async def optional_user(
-    ctx: ContextDep, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+    ctx: ContextDep, db: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User | None:
     """The caller when a bearer token is sent (and it must then be valid), else None."""
     if not token:
         return None
-    return await get_current_user(ctx, session, token)
+    return await get_current_user(ctx, db, token)
 
 
 def invite_public(invite: GuardianInvite) -> InvitePublic:
@@ -162,7 +160,7 @@ async def invite_guardian(
     learner_id: uuid.UUID,
     body: InviteCreate,
     request: Request,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
 ) -> InviteCreated:
     """Invite a guardian by e-mail (the learner's school staff, admins). The token is shown
@@ -170,7 +168,7 @@ async def invite_guardian(
     address again revokes the previous link. 409 `too_many_guardians` (two at most),
     `already_linked`, `email_taken` (the address is a non-guardian account)."""
     invite, token = await guardian_invites.create(
-        session, actor=user, learner_id=learner_id, email=str(body.email), now=utcnow()
+        db, actor=user, learner_id=learner_id, email=str(body.email), now=utcnow()
     )
     return InviteCreated(
         id=invite.id,
@@ -187,18 +185,18 @@ async def invite_guardian(
     responses=AUTHED,
 )
 async def list_invites(
-    learner_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    learner_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> list[InvitePublic]:
-    rows = await guardian_invites.list_for_learner(session, actor=user, learner_id=learner_id)
+    rows = await guardian_invites.list_for_learner(db, actor=user, learner_id=learner_id)
     return [invite_public(r) for r in rows]
 
 
 @router.delete(
     "/guardian-invites/{invite_id}", status_code=204, responses=errors(401, 403, 404, 409, 422)
 )
-async def revoke_invite(invite_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
+async def revoke_invite(invite_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
     """Revoke an open invitation (idempotent); 409 `invite_used` once accepted."""
-    await guardian_invites.revoke(session, actor=user, invite_id=invite_id, now=utcnow())
+    await guardian_invites.revoke(db, actor=user, invite_id=invite_id, now=utcnow())
     return Response(status_code=204)
 
 
@@ -217,7 +215,7 @@ async def accept_invite(
     token: Annotated[str, Path(max_length=100)],
     body: InviteAccept,
     response: Response,
-    session: SessionDep,
+    db: SessionDep,
     caller: Annotated[User | None, Depends(optional_user)],
 ) -> InviteAccepted:
     """Accept an invitation (no login needed): creates the guardian's account from
@@ -225,7 +223,7 @@ async def accept_invite(
     with the invited address exists, log in as it and send no fields: it is linked (200).
     Used: 409 `invite_used`; expired or revoked: 410."""
     guardian, learner, created = await guardian_invites.accept(
-        session,
+        db,
         token=token,
         caller=caller,
         display_name=body.display_name,
@@ -244,14 +242,14 @@ async def accept_invite(
     responses=errors(401, 403, 404, 409, 422),
 )
 async def request_consent(
-    learner_id: uuid.UUID, body: ConsentRequestIn, session: SessionDep, user: CurrentUser
+    learner_id: uuid.UUID, body: ConsentRequestIn, db: SessionDep, user: CurrentUser
 ) -> ConsentRequestPublic:
     """The school asks for a consent: the learner's guardians are told in their feed and by
     e-mail, in their language (the learner, from the age at which they decide alone). Staff of
     the learner's school and admins. 409 `consent_already_given`, or `no_guardian` when a
     guardian must consent and none is linked yet (invite one)."""
     asked = await consent_requests.request(
-        session, actor=user, learner_id=learner_id, purpose=body.purpose, now=utcnow()
+        db, actor=user, learner_id=learner_id, purpose=body.purpose, now=utcnow()
     )
     return ConsentRequestPublic(
         id=asked.id,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query
 
 from app.attendance.hours import as_hours
-from app.attendance.sheets import measure_of
+from app.attendance.sheets import measure_from_settings
 from app.core.schemas import TimeZoneName
 from app.families.schemas import (
     AbsenceAlerts,
@@ -90,7 +90,7 @@ def _learner(entry: FamilyEntry) -> FamilyLearner:
 
 @router.get("/family", response_model=FamilyView, responses=errors(401, 403, 422))
 async def family_view(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
     timezone: Annotated[
@@ -103,7 +103,11 @@ async def family_view(
     partner schools (name and country) and consents, with the links to give or withdraw
     them."""
     entries = await family.view(
-        session, actor=user, timezone=timezone, now=ctx.clock(), measure=measure_of(ctx.settings)
+        db,
+        actor=user,
+        timezone=timezone,
+        now=ctx.clock(),
+        measure=measure_from_settings(ctx.settings),
     )
     return FamilyView(items=[_learner(e) for e in entries])
 
@@ -114,12 +118,12 @@ async def family_view(
     responses=errors(401, 404, 422),
 )
 async def set_alerts(
-    learner_id: uuid.UUID, body: AbsenceAlerts, session: SessionDep, user: CurrentUser
+    learner_id: uuid.UUID, body: AbsenceAlerts, db: SessionDep, user: CurrentUser
 ) -> AbsenceAlertsPublic:
     """A guardian asks to hear (feed and e-mail) when this linked learner misses a session:
     sent once per session after its scheduled end, when the learner's status is `absent`.
     404 for anyone but a linked guardian."""
     absence = await family.set_absence_alerts(
-        session, actor=user, learner_id=learner_id, absence=body.absence
+        db, actor=user, learner_id=learner_id, absence=body.absence
     )
     return AbsenceAlertsPublic(learner_id=learner_id, absence=absence)

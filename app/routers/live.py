@@ -37,13 +37,13 @@ MAX_EPOCH_LENGTH = 32
     responses=errors(401, 403, 404, 409, 422),
 )
 async def create_ticket(
-    session_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, ctx: ContextDep
+    session_id: uuid.UUID, request: Request, db: SessionDep, user: CurrentUser, ctx: ContextDep
 ) -> TicketPublic:
     """A single-use ticket for this session's live room, valid for a few seconds (30 by
     default), for its members: the teachers and learners of its classes, and the coordinators
     of its schools as observers. 409 when the room is not open (cancelled, ended, too early)."""
     issued = await live_tickets.issue_ticket(
-        session,
+        db,
         actor=user,
         session_id=session_id,
         keys=ctx.keys,

@@ -24,26 +24,26 @@ router = APIRouter(tags=["matching"])
 @router.post("/matching/runs", status_code=202, response_model=MatchingRunPublic, responses=AUTHED)
 async def start_run(
     body: MatchingRunCreate,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
     background: BackgroundTasks,
 ) -> MatchingRunPublic:
     """Queue a run; poll `GET /matching/runs/{id}` until `done` or `failed`."""
-    run = await matching.create_run(session, actor=user, data=body)
+    run = await matching.create_run(db, actor=user, data=body)
     background.add_task(ctx.matching.start, run.id)  # after the commit and the response
-    return await matching.to_public(session, run)
+    return await matching.to_public(db, run)
 
 
 @router.get("/matching/runs/{run_id}", response_model=MatchingRunPublic, responses=AUTHED)
-async def get_run(run_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> MatchingRunPublic:
-    run = await matching.get_run(session, actor=user, run_id=run_id)
-    return await matching.to_public(session, run)
+async def get_run(run_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> MatchingRunPublic:
+    run = await matching.get_run(db, actor=user, run_id=run_id)
+    return await matching.to_public(db, run)
 
 
 @router.get("/exchanges", response_model=Page[ExchangePublic], responses=errors(401, 422))
 async def list_exchanges(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -51,35 +51,33 @@ async def list_exchanges(
     class_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[ExchangePublic]:
     rows, total = await exchanges.list_visible(
-        session, actor=user, limit=limit, offset=offset, status=status, class_id=class_id
+        db, actor=user, limit=limit, offset=offset, status=status, class_id=class_id
     )
-    return Page(items=await exchanges.to_public(session, rows), total=total)
+    return Page(items=await exchanges.to_public(db, rows), total=total)
 
 
 @router.get("/exchanges/{exchange_id}", response_model=ExchangePublic, responses=AUTHED)
-async def get_exchange(
-    exchange_id: uuid.UUID, session: SessionDep, user: CurrentUser
-) -> ExchangePublic:
-    exchange = await exchanges.get_visible(session, actor=user, exchange_id=exchange_id)
-    return (await exchanges.to_public(session, [exchange]))[0]
+async def get_exchange(exchange_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> ExchangePublic:
+    exchange = await exchanges.get_visible(db, actor=user, exchange_id=exchange_id)
+    return (await exchanges.to_public(db, [exchange]))[0]
 
 
 async def _decide(
     exchange_id: uuid.UUID,
     body: ExchangeDecision | None,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     *,
     accept: bool,
 ) -> ExchangePublic:
     exchange = await exchanges.decide(
-        session,
+        db,
         actor=user,
         exchange_id=exchange_id,
         class_id=body.class_id if body else None,
         accept=accept,
     )
-    return (await exchanges.to_public(session, [exchange]))[0]
+    return (await exchanges.to_public(db, [exchange]))[0]
 
 
 @router.post(
@@ -89,12 +87,12 @@ async def _decide(
 )
 async def accept(
     exchange_id: uuid.UUID,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     body: ExchangeDecision | None = None,
 ) -> ExchangePublic:
     """Accept for your class; the exchange turns `active` when every class has accepted."""
-    return await _decide(exchange_id, body, session, user, accept=True)
+    return await _decide(exchange_id, body, db, user, accept=True)
 
 
 @router.post(
@@ -104,9 +102,9 @@ async def accept(
 )
 async def decline(
     exchange_id: uuid.UUID,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     body: ExchangeDecision | None = None,
 ) -> ExchangePublic:
     """Decline for your class; the exchange turns `declined` and its classes return to the pool."""
-    return await _decide(exchange_id, body, session, user, accept=False)
+    return await _decide(exchange_id, body, db, user, accept=False)

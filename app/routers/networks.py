@@ -21,8 +21,8 @@ from app.routers.responses import AUTHED, errors
 router = APIRouter(prefix="/networks", tags=["networks"])
 
 
-async def _public(session: AsyncSession, rows: list[Network]) -> list[NetworkPublic]:
-    counts = await networks.member_counts(session, [n.id for n in rows])
+async def _public(db: AsyncSession, rows: list[Network]) -> list[NetworkPublic]:
+    counts = await networks.member_counts(db, [n.id for n in rows])
     return [
         NetworkPublic(
             id=n.id,
@@ -38,52 +38,48 @@ async def _public(session: AsyncSession, rows: list[Network]) -> list[NetworkPub
 
 @router.get("", response_model=Page[NetworkPublic], responses=errors(401, 422))
 async def list_networks(
-    session: SessionDep, user: CurrentUser, limit: Limit = 50, offset: Offset = 0
+    db: SessionDep, user: CurrentUser, limit: Limit = 50, offset: Offset = 0
 ) -> Page[NetworkPublic]:
-    rows, total = await networks.list_visible(session, actor=user, limit=limit, offset=offset)
-    return Page(items=await _public(session, rows), total=total)
+    rows, total = await networks.list_visible(db, actor=user, limit=limit, offset=offset)
+    return Page(items=await _public(db, rows), total=total)
 
 
 @router.post("", status_code=201, response_model=NetworkPublic, responses=AUTHED)
-async def create_network(
-    body: NetworkCreate, session: SessionDep, user: CurrentUser
-) -> NetworkPublic:
-    network = await networks.create(session, actor=user, data=body)
-    return (await _public(session, [network]))[0]
+async def create_network(body: NetworkCreate, db: SessionDep, user: CurrentUser) -> NetworkPublic:
+    network = await networks.create(db, actor=user, data=body)
+    return (await _public(db, [network]))[0]
 
 
 @router.get("/{network_id}", response_model=NetworkPublic, responses=AUTHED)
-async def get_network(
-    network_id: uuid.UUID, session: SessionDep, user: CurrentUser
-) -> NetworkPublic:
-    network = await networks.get_visible(session, actor=user, network_id=network_id)
-    return (await _public(session, [network]))[0]
+async def get_network(network_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> NetworkPublic:
+    network = await networks.get_visible(db, actor=user, network_id=network_id)
+    return (await _public(db, [network]))[0]
 
 
 @router.patch("/{network_id}", response_model=NetworkPublic, responses=AUTHED)
 async def update_network(
-    network_id: uuid.UUID, body: NetworkUpdate, session: SessionDep, user: CurrentUser
+    network_id: uuid.UUID, body: NetworkUpdate, db: SessionDep, user: CurrentUser
 ) -> NetworkPublic:
-    network = await networks.update(session, actor=user, network_id=network_id, data=body)
-    return (await _public(session, [network]))[0]
+    network = await networks.update(db, actor=user, network_id=network_id, data=body)
+    return (await _public(db, [network]))[0]
 
 
 @router.delete("/{network_id}", status_code=204, responses=errors(401, 403, 404))
-async def delete_network(network_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
-    await networks.delete_network(session, actor=user, network_id=network_id)
+async def delete_network(network_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
+    await networks.delete_network(db, actor=user, network_id=network_id)
     return Response(status_code=204)
 
 
 @router.get("/{network_id}/members", response_model=Page[OrganisationPublic], responses=AUTHED)
 async def list_members(
     network_id: uuid.UUID,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[OrganisationPublic]:
     rows, total = await networks.members(
-        session, actor=user, network_id=network_id, limit=limit, offset=offset
+        db, actor=user, network_id=network_id, limit=limit, offset=offset
     )
     return Page(items=[OrganisationPublic.model_validate(r) for r in rows], total=total)
 
@@ -92,10 +88,10 @@ async def list_members(
     "/{network_id}/members", status_code=201, response_model=OrganisationPublic, responses=AUTHED
 )
 async def add_member(
-    network_id: uuid.UUID, body: NetworkMemberCreate, session: SessionDep, user: CurrentUser
+    network_id: uuid.UUID, body: NetworkMemberCreate, db: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
     org = await networks.add_member(
-        session, actor=user, network_id=network_id, organisation_id=body.organisation_id
+        db, actor=user, network_id=network_id, organisation_id=body.organisation_id
     )
     return OrganisationPublic.model_validate(org)
 
@@ -104,9 +100,9 @@ async def add_member(
     "/{network_id}/members/{organisation_id}", status_code=204, responses=errors(401, 403, 404, 409)
 )
 async def remove_member(
-    network_id: uuid.UUID, organisation_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    network_id: uuid.UUID, organisation_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> Response:
     await networks.remove_member(
-        session, actor=user, network_id=network_id, organisation_id=organisation_id
+        db, actor=user, network_id=network_id, organisation_id=organisation_id
     )
     return Response(status_code=204)

@@ -18,7 +18,7 @@ router = APIRouter(tags=["notifications"])
 
 @router.get("/notifications", response_model=Page[NotificationPublic], responses=errors(401, 422))
 async def list_notifications(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -27,7 +27,7 @@ async def list_notifications(
     """Your notifications, newest first: sessions scheduled, moved or cancelled; exchanges
     proposed or confirmed. In your school's language where a translation exists."""
     rows, total = await notifications.feed(
-        session, actor=user, limit=limit, offset=offset, unread=unread
+        db, actor=user, limit=limit, offset=offset, unread=unread
     )
     return Page(items=[NotificationPublic.model_validate(r) for r in rows], total=total)
 
@@ -36,8 +36,8 @@ async def list_notifications(
     "/notifications/{notification_id}/read", response_model=NotificationPublic, responses=AUTHED
 )
 async def mark_read(
-    notification_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    notification_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> NotificationPublic:
     """Mark one of your notifications read (again: no change)."""
-    found = await notifications.mark_read(session, actor=user, notification_id=notification_id)
+    found = await notifications.mark_read(db, actor=user, notification_id=notification_id)
     return NotificationPublic.model_validate(found)

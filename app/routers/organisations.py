@@ -16,47 +16,45 @@ router = APIRouter(prefix="/organisations", tags=["organisations"])
 
 @router.get("", response_model=Page[OrganisationPublic], responses=errors(401, 422))
 async def list_organisations(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     limit: Limit = 50,
     offset: Offset = 0,
     country: Annotated[CountryCode | None, Query()] = None,
 ) -> Page[OrganisationPublic]:
     rows, total = await organisations.list_visible(
-        session, actor=user, limit=limit, offset=offset, country=country
+        db, actor=user, limit=limit, offset=offset, country=country
     )
     return Page(items=[OrganisationPublic.model_validate(r) for r in rows], total=total)
 
 
 @router.post("", status_code=201, response_model=OrganisationPublic, responses=AUTHED)
 async def create_organisation(
-    body: OrganisationCreate, session: SessionDep, user: CurrentUser
+    body: OrganisationCreate, db: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
-    org = await organisations.create(session, actor=user, data=body)
+    org = await organisations.create(db, actor=user, data=body)
     return OrganisationPublic.model_validate(org)
 
 
 @router.get("/{organisation_id}", response_model=OrganisationPublic, responses=AUTHED)
 async def get_organisation(
-    organisation_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    organisation_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
-    org = await organisations.get_visible(session, actor=user, organisation_id=organisation_id)
+    org = await organisations.get_visible(db, actor=user, organisation_id=organisation_id)
     return OrganisationPublic.model_validate(org)
 
 
 @router.patch("/{organisation_id}", response_model=OrganisationPublic, responses=AUTHED)
 async def update_organisation(
-    organisation_id: uuid.UUID, body: OrganisationUpdate, session: SessionDep, user: CurrentUser
+    organisation_id: uuid.UUID, body: OrganisationUpdate, db: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
-    org = await organisations.update(
-        session, actor=user, organisation_id=organisation_id, data=body
-    )
+    org = await organisations.update(db, actor=user, organisation_id=organisation_id, data=body)
     return OrganisationPublic.model_validate(org)
 
 
 @router.delete("/{organisation_id}", status_code=204, responses=errors(401, 403, 404, 409))
 async def delete_organisation(
-    organisation_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    organisation_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> Response:
-    await organisations.delete(session, actor=user, organisation_id=organisation_id)
+    await organisations.delete(db, actor=user, organisation_id=organisation_id)
     return Response(status_code=204)

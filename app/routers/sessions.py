@@ -42,7 +42,7 @@ def _public(row: LiveSession) -> SessionPublic:
 @router.get("/exchanges/{exchange_id}/slots", response_model=SlotList, responses=AUTHED)
 async def common_slots(
     exchange_id: uuid.UUID,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     duration_minutes: Annotated[int, Query(gt=0, le=480)],
     start: Annotated[AwareDatetime | None, Query(description="Default: now")] = None,
@@ -53,7 +53,7 @@ async def common_slots(
     now = utcnow()
     start = start or now
     found = await session_calendars.slots(
-        session,
+        db,
         actor=user,
         exchange_id=exchange_id,
         duration_minutes=duration_minutes,
@@ -89,11 +89,11 @@ async def common_slots(
     responses=errors(401, 403, 404, 409, 422),
 )
 async def create_sessions(
-    exchange_id: uuid.UUID, body: SessionCreate, session: SessionDep, user: CurrentUser
+    exchange_id: uuid.UUID, body: SessionCreate, db: SessionDep, user: CurrentUser
 ) -> SessionCreated:
     """One session, or a series from `recurrence.rrule`; created whole or not at all."""
     rows, warnings = await sessions.create(
-        session, actor=user, exchange_id=exchange_id, data=body, now=utcnow()
+        db, actor=user, exchange_id=exchange_id, data=body, now=utcnow()
     )
     return SessionCreated(
         **_public(rows[0]).model_dump(),
@@ -107,20 +107,20 @@ async def create_sessions(
 )
 async def exchange_sessions(
     exchange_id: uuid.UUID,
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[SessionPublic]:
     rows, total = await sessions.list_visible(
-        session, actor=user, limit=limit, offset=offset, exchange_id=exchange_id
+        db, actor=user, limit=limit, offset=offset, exchange_id=exchange_id
     )
     return Page(items=[_public(r) for r in rows], total=total)
 
 
 @router.get("/sessions", response_model=Page[SessionPublic], responses=errors(401, 422))
 async def list_sessions(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -132,7 +132,7 @@ async def list_sessions(
     status: Annotated[SessionStatus | None, Query()] = None,
 ) -> Page[SessionPublic]:
     rows, total = await sessions.list_visible(
-        session,
+        db,
         actor=user,
         limit=limit,
         offset=offset,
@@ -147,10 +147,8 @@ async def list_sessions(
 
 
 @router.get("/sessions/{session_id}", response_model=SessionPublic, responses=AUTHED)
-async def get_session(
-    session_id: uuid.UUID, session: SessionDep, user: CurrentUser
-) -> SessionPublic:
-    return _public(await sessions.get_visible(session, actor=user, session_id=session_id))
+async def get_session(session_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> SessionPublic:
+    return _public(await sessions.get_visible(db, actor=user, session_id=session_id))
 
 
 @router.patch(
@@ -159,10 +157,10 @@ async def get_session(
     responses=errors(401, 403, 404, 409, 422),
 )
 async def reschedule(
-    session_id: uuid.UUID, body: SessionUpdate, session: SessionDep, user: CurrentUser
+    session_id: uuid.UUID, body: SessionUpdate, db: SessionDep, user: CurrentUser
 ) -> SessionChanged:
     rows, warnings = await sessions.reschedule(
-        session, actor=user, session_id=session_id, data=body, now=utcnow()
+        db, actor=user, session_id=session_id, data=body, now=utcnow()
     )
     this = next(r for r in rows if r.id == session_id)
     return SessionChanged(
@@ -176,11 +174,9 @@ async def reschedule(
     responses=errors(401, 403, 404, 409, 422),
 )
 async def cancel(
-    session_id: uuid.UUID, body: SessionCancel, session: SessionDep, user: CurrentUser
+    session_id: uuid.UUID, body: SessionCancel, db: SessionDep, user: CurrentUser
 ) -> SessionPublic:
-    return _public(
-        await sessions.cancel(session, actor=user, session_id=session_id, reason=body.reason)
-    )
+    return _public(await sessions.cancel(db, actor=user, session_id=session_id, reason=body.reason))
 
 
 @router.get(
@@ -188,22 +184,22 @@ async def cancel(
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}, **AUTHED},
 )
-async def invite(session_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
-    body = await calendar.invite(session, actor=user, session_id=session_id)
+async def invite(session_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
+    body = await calendar.invite(db, actor=user, session_id=session_id)
     return Response(body, media_type=ICS)
 
 
 @router.post("/calendar/feeds", status_code=201, response_model=FeedPublic, responses=errors(401))
-async def create_feed(request: Request, session: SessionDep, user: CurrentUser) -> FeedPublic:
+async def create_feed(request: Request, db: SessionDep, user: CurrentUser) -> FeedPublic:
     """A secret feed URL of your sessions for any calendar app; keep it private, revoke it
     with `DELETE /api/v1/calendar/feeds/{id}`."""
-    found, token = await calendar.create_feed(session, actor=user)
+    found, token = await calendar.create_feed(db, actor=user)
     return FeedPublic(id=found.id, url=str(request.url_for("calendar_feed", token=token)))
 
 
 @router.delete("/calendar/feeds/{feed_id}", status_code=204, responses=errors(401, 404))
-async def revoke_feed(feed_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
-    await calendar.revoke_feed(session, actor=user, feed_id=feed_id)
+async def revoke_feed(feed_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
+    await calendar.revoke_feed(db, actor=user, feed_id=feed_id)
     return Response(status_code=204)
 
 
@@ -213,6 +209,6 @@ async def revoke_feed(feed_id: uuid.UUID, session: SessionDep, user: CurrentUser
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}, 404: {"description": "Unknown or revoked"}},
 )
-async def calendar_feed(token: str, session: SessionDep) -> Response:
-    body = await calendar.feed(session, token=token, now=utcnow())
+async def calendar_feed(token: str, db: SessionDep) -> Response:
+    body = await calendar.feed(db, token=token, now=utcnow())
     return Response(body, media_type=ICS, headers={"Cache-Control": "private, max-age=300"})

@@ -16,7 +16,7 @@ router = APIRouter(tags=["users"])
 
 @router.get("/users", response_model=Page[UserPublic], responses=errors(401, 422))
 async def list_users(
-    session: SessionDep,
+    db: SessionDep,
     user: CurrentUser,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -24,7 +24,7 @@ async def list_users(
     organisation_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[UserPublic]:
     rows, total = await users.list_visible(
-        session, actor=user, limit=limit, offset=offset, role=role, organisation_id=organisation_id
+        db, actor=user, limit=limit, offset=offset, role=role, organisation_id=organisation_id
     )
     return Page(items=[UserPublic.model_validate(r) for r in rows], total=total)
 
@@ -32,38 +32,36 @@ async def list_users(
 @router.post(
     "/users", status_code=201, response_model=UserPublic, responses=errors(401, 403, 409, 422)
 )
-async def create_user(body: UserCreate, session: SessionDep, user: CurrentUser) -> UserPublic:
-    return UserPublic.model_validate(await users.create(session, actor=user, data=body))
+async def create_user(body: UserCreate, db: SessionDep, user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(await users.create(db, actor=user, data=body))
 
 
 @router.get("/users/{user_id}", response_model=UserPublic, responses=AUTHED)
-async def get_user(user_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> UserPublic:
-    return UserPublic.model_validate(await users.get_visible(session, actor=user, user_id=user_id))
+async def get_user(user_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(await users.get_visible(db, actor=user, user_id=user_id))
 
 
 @router.patch(
     "/users/{user_id}", response_model=UserPublic, responses=errors(401, 403, 404, 409, 422)
 )
 async def update_user(
-    user_id: uuid.UUID, body: UserUpdate, session: SessionDep, user: CurrentUser
+    user_id: uuid.UUID, body: UserUpdate, db: SessionDep, user: CurrentUser
 ) -> UserPublic:
-    return UserPublic.model_validate(
-        await users.update(session, actor=user, user_id=user_id, data=body)
-    )
+    return UserPublic.model_validate(await users.update(db, actor=user, user_id=user_id, data=body))
 
 
 @router.delete("/users/{user_id}", status_code=204, responses=errors(401, 403, 404, 409))
-async def deactivate_user(user_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
+async def deactivate_user(user_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
     """Deactivates the account: it can no longer log in; its records stay."""
-    await users.deactivate(session, actor=user, user_id=user_id)
+    await users.deactivate(db, actor=user, user_id=user_id)
     return Response(status_code=204)
 
 
 @router.get("/learners/{learner_id}/guardians", response_model=list[UserPublic], responses=AUTHED)
 async def list_guardians(
-    learner_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    learner_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> list[UserPublic]:
-    rows = await users.list_guardians(session, actor=user, learner_id=learner_id)
+    rows = await users.list_guardians(db, actor=user, learner_id=learner_id)
     return [UserPublic.model_validate(r) for r in rows]
 
 
@@ -74,17 +72,17 @@ async def list_guardians(
     responses=errors(401, 403, 404, 409, 422),
 )
 async def link_guardian(
-    learner_id: uuid.UUID, body: GuardianLinkCreate, session: SessionDep, user: CurrentUser
+    learner_id: uuid.UUID, body: GuardianLinkCreate, db: SessionDep, user: CurrentUser
 ) -> list[UserPublic]:
     rows = await users.link_guardian(
-        session, actor=user, learner_id=learner_id, guardian_id=body.guardian_id
+        db, actor=user, learner_id=learner_id, guardian_id=body.guardian_id
     )
     return [UserPublic.model_validate(r) for r in rows]
 
 
 @router.delete("/learners/{learner_id}/guardians/{guardian_id}", status_code=204, responses=AUTHED)
 async def unlink_guardian(
-    learner_id: uuid.UUID, guardian_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    learner_id: uuid.UUID, guardian_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> Response:
-    await users.unlink_guardian(session, actor=user, learner_id=learner_id, guardian_id=guardian_id)
+    await users.unlink_guardian(db, actor=user, learner_id=learner_id, guardian_id=guardian_id)
     return Response(status_code=204)

@@ -63,21 +63,21 @@ def render(rows: Sequence[LiveSession], *, name: str, stamp: datetime) -> bytes:
     return bytes(calendar.to_ical())
 
 
-async def invite(session: AsyncSession, *, actor: User, session_id: uuid.UUID) -> bytes:
-    row = await sessions.get_visible(session, actor=actor, session_id=session_id)
+async def invite(db: AsyncSession, *, actor: User, session_id: uuid.UUID) -> bytes:
+    row = await sessions.get_visible(db, actor=actor, session_id=session_id)
     return render([row], name=row.title, stamp=utcnow())
 
 
-async def create_feed(session: AsyncSession, *, actor: User) -> tuple[CalendarFeed, str]:
+async def create_feed(db: AsyncSession, *, actor: User) -> tuple[CalendarFeed, str]:
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed(user_id=actor.id, token_hash=token_digest(token))
-    session.add(feed)
-    await session.flush()
+    db.add(feed)
+    await db.flush()
     return feed, token
 
 
-async def revoke_feed(session: AsyncSession, *, actor: User, feed_id: uuid.UUID) -> None:
-    result = await session.execute(
+async def revoke_feed(db: AsyncSession, *, actor: User, feed_id: uuid.UUID) -> None:
+    result = await db.execute(
         update(CalendarFeed)
         .where(
             col(CalendarFeed.id) == feed_id,
@@ -106,20 +106,20 @@ def _feed_scope(owner: User) -> ColumnElement[bool]:
     return col(LiveSession.exchange_id).in_(exchanges)
 
 
-async def feed(session: AsyncSession, *, token: str, now: datetime) -> bytes:
+async def feed(db: AsyncSession, *, token: str, now: datetime) -> bytes:
     found = (
-        await session.scalars(
+        await db.scalars(
             select(CalendarFeed).where(
                 col(CalendarFeed.token_hash) == token_digest(token),
                 col(CalendarFeed.revoked_at).is_(None),
             )
         )
     ).first()
-    owner = await session.get(User, found.user_id) if found else None
+    owner = await db.get(User, found.user_id) if found else None
     if found is None or owner is None or not owner.is_active:
         raise not_found("Calendar feed")
     rows = (
-        await session.scalars(
+        await db.scalars(
             select(LiveSession)
             .where(_feed_scope(owner), col(LiveSession.ends_at) > now - FEED_PAST)
             .order_by(col(LiveSession.starts_at))

@@ -25,9 +25,9 @@ MAX_RANGE = timedelta(days=366)
 
 
 async def member_classes(
-    session: AsyncSession, exchange_id: uuid.UUID
+    db: AsyncSession, exchange_id: uuid.UUID
 ) -> list[tuple[SchoolClass, Organisation]]:
-    rows = await session.execute(
+    rows = await db.execute(
         select(SchoolClass, Organisation)
         .join(ExchangeClass, col(ExchangeClass.class_id) == col(SchoolClass.id))
         .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
@@ -45,7 +45,7 @@ def _windows(school_class: SchoolClass) -> tuple[WeeklyWindow, ...]:
 
 
 async def member_calendars(
-    session: AsyncSession,
+    db: AsyncSession,
     exchange_id: uuid.UUID,
     *,
     start: datetime,
@@ -53,10 +53,10 @@ async def member_calendars(
     ignore: frozenset[uuid.UUID] = frozenset(),
 ) -> list[MemberCalendar]:
     """Each member class with what already books it or any of its teachers in [start, end)."""
-    members = await member_classes(session, exchange_id)
+    members = await member_classes(db, exchange_id)
     class_ids = [c.id for c, _ in members]
     teachers: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for class_id, teacher_id in await session.execute(
+    for class_id, teacher_id in await db.execute(
         select(col(ClassTeacher.class_id), col(ClassTeacher.teacher_id)).where(
             col(ClassTeacher.class_id).in_(class_ids)
         )
@@ -67,7 +67,7 @@ async def member_calendars(
     related: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)  # class -> member classes it books
     for cid in class_ids:
         related[cid].add(cid)
-    for class_id, teacher_id in await session.execute(
+    for class_id, teacher_id in await db.execute(
         select(col(ClassTeacher.class_id), col(ClassTeacher.teacher_id)).where(
             col(ClassTeacher.teacher_id).in_(all_teachers)
         )
@@ -76,7 +76,7 @@ async def member_calendars(
             if teacher_id in teachers[member]:
                 related[class_id].add(member)
     busy: dict[uuid.UUID, set[tuple[datetime, datetime]]] = defaultdict(set)
-    rows = await session.execute(
+    rows = await db.execute(
         select(
             col(LiveSession.id),
             col(LiveSession.starts_at),
@@ -112,7 +112,7 @@ async def member_calendars(
 
 
 async def slots(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     actor: User,
     exchange_id: uuid.UUID,
@@ -122,12 +122,12 @@ async def slots(
     now: datetime,
     limit: int,
 ) -> SlotSearch:
-    exchange = await exchanges.get_visible(session, actor=actor, exchange_id=exchange_id)
+    exchange = await exchanges.get_visible(db, actor=actor, exchange_id=exchange_id)
     if end <= start:
         raise InvalidInput("query.end", "must be after start")
     if end - start > MAX_RANGE:
         raise InvalidInput("query.end", "the range may span at most one year")
-    calendars = await member_calendars(session, exchange.id, start=start, end=end)
+    calendars = await member_calendars(db, exchange.id, start=start, end=end)
     return find_slots(
         calendars,
         start=start,

@@ -28,14 +28,14 @@ from app.scheduling.schemas import Notice, SessionCreate, SessionUpdate
 from app.scheduling.tables import LiveSession, SessionSeries
 
 
-async def _may_schedule(session: AsyncSession, actor: User, exchange: Exchange) -> bool:
+async def _may_schedule(db: AsyncSession, actor: User, exchange: Exchange) -> bool:
     if actor.role == "admin":
         return True
-    members = await member_classes(session, exchange.id)
+    members = await member_classes(db, exchange.id)
     if actor.role == "coordinator":
         return any(c.organisation_id == actor.organisation_id for c, _ in members)
     if actor.role == "teacher":
-        taught = await session.scalars(
+        taught = await db.scalars(
             select(col(ClassTeacher.class_id)).where(
                 col(ClassTeacher.teacher_id) == actor.id,
                 col(ClassTeacher.class_id).in_([c.id for c, _ in members]),
@@ -46,10 +46,10 @@ async def _may_schedule(session: AsyncSession, actor: User, exchange: Exchange) 
 
 
 async def schedulable_exchange(
-    session: AsyncSession, *, actor: User, exchange_id: uuid.UUID
+    db: AsyncSession, *, actor: User, exchange_id: uuid.UUID
 ) -> Exchange:
-    exchange = await exchanges.get_visible(session, actor=actor, exchange_id=exchange_id)
-    if not await _may_schedule(session, actor, exchange):
+    exchange = await exchanges.get_visible(db, actor=actor, exchange_id=exchange_id)
+    if not await _may_schedule(db, actor, exchange):
         raise Forbidden("Only teachers of member classes and their coordinators schedule.")
     if exchange.status != "active":
         raise Conflict(
@@ -59,8 +59,8 @@ async def schedulable_exchange(
     return exchange
 
 
-async def _organiser_zone(session: AsyncSession, actor: User, exchange: Exchange) -> str:
-    members = await member_classes(session, exchange.id)
+async def _organiser_zone(db: AsyncSession, actor: User, exchange: Exchange) -> str:
+    members = await member_classes(db, exchange.id)
     for _, org in members:
         if org.id == actor.organisation_id:
             return org.timezone
@@ -81,7 +81,7 @@ def _conflict_details(conflicts: list[ScheduleConflict]) -> list[dict[str, str]]
 
 
 async def _check(
-    session: AsyncSession,
+    db: AsyncSession,
     exchange_id: uuid.UUID,
     intervals: list[tuple[datetime, datetime]],
     *,
@@ -90,7 +90,7 @@ async def _check(
     """Refuse (409, listing every conflict) or return the warnings."""
     low = min(s for s, _ in intervals)
     high = max(e for _, e in intervals)
-    calendars = await member_calendars(session, exchange_id, start=low, end=high, ignore=ignore)
+    calendars = await member_calendars(db, exchange_id, start=low, end=high, ignore=ignore)
     conflicts = find_conflicts(intervals, calendars)
     for i, (s, e) in enumerate(intervals):
         for j in range(i + 1, len(intervals)):
@@ -116,15 +116,15 @@ async def _check(
 
 
 async def create(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     actor: User,
     exchange_id: uuid.UUID,
     data: SessionCreate,
     now: datetime,
 ) -> tuple[list[LiveSession], list[Notice]]:
-    exchange = await schedulable_exchange(session, actor=actor, exchange_id=exchange_id)
-    zone_name = data.timezone or await _organiser_zone(session, actor, exchange)
+    exchange = await schedulable_exchange(db, actor=actor, exchange_id=exchange_id)
+    zone_name = data.timezone or await _organiser_zone(db, actor, exchange)
     first_local = data.starts_at.astimezone(ZoneInfo(zone_name))
     if data.recurrence is not None:
         try:
@@ -139,14 +139,14 @@ async def create(
         raise InvalidInput("body.starts_at", "a session cannot start in the past")
     duration = timedelta(minutes=data.duration_minutes)
     intervals = [(s.astimezone(UTC), s.astimezone(UTC) + duration) for s in starts]
-    warnings = await _check(session, exchange.id, intervals)
+    warnings = await _check(db, exchange.id, intervals)
     series_id = None
     if data.recurrence is not None:
         series = SessionSeries(
             exchange_id=exchange.id, rrule=data.recurrence.rrule, timezone=zone_name
         )
-        session.add(series)
-        await session.flush()
+        db.add(series)
+        await db.flush()
         series_id = series.id
     created = [
         LiveSession(
@@ -160,9 +160,9 @@ async def create(
         )
         for s, e in intervals
     ]
-    session.add_all(created)
-    await session.flush()
-    await notifications.session_event(session, event="session.scheduled", rows=created, actor=actor)
+    db.add_all(created)
+    await db.flush()
+    await notifications.session_event(db, event="session.scheduled", rows=created, actor=actor)
     return created, warnings
 
 
@@ -171,9 +171,9 @@ def visible_to(actor: User) -> ColumnElement[bool]:
     return col(LiveSession.exchange_id).in_(visible)
 
 
-async def get_visible(session: AsyncSession, *, actor: User, session_id: uuid.UUID) -> LiveSession:
+async def get_visible(db: AsyncSession, *, actor: User, session_id: uuid.UUID) -> LiveSession:
     found = (
-        await session.scalars(
+        await db.scalars(
             select(LiveSession).where(col(LiveSession.id) == session_id, visible_to(actor))
         )
     ).first()
@@ -183,7 +183,7 @@ async def get_visible(session: AsyncSession, *, actor: User, session_id: uuid.UU
 
 
 async def list_visible(
-    session: AsyncSession,
+    db: AsyncSession,
     *,
     actor: User,
     limit: int,
@@ -218,12 +218,12 @@ async def list_visible(
     if status:
         stmt = stmt.where(col(LiveSession.status) == status)
     stmt = stmt.order_by(col(LiveSession.starts_at), col(LiveSession.id))
-    return await fetch_page(session, stmt, limit=limit, offset=offset)
+    return await fetch_page(db, stmt, limit=limit, offset=offset)
 
 
-async def _editable(session: AsyncSession, actor: User, session_id: uuid.UUID) -> LiveSession:
-    found = await get_visible(session, actor=actor, session_id=session_id)
-    await schedulable_exchange(session, actor=actor, exchange_id=found.exchange_id)
+async def _editable(db: AsyncSession, actor: User, session_id: uuid.UUID) -> LiveSession:
+    found = await get_visible(db, actor=actor, session_id=session_id)
+    await schedulable_exchange(db, actor=actor, exchange_id=found.exchange_id)
     if found.status != "scheduled":
         raise Conflict(
             f"The session is {found.status}; only scheduled sessions change.",
@@ -233,14 +233,14 @@ async def _editable(session: AsyncSession, actor: User, session_id: uuid.UUID) -
 
 
 async def reschedule(
-    session: AsyncSession, *, actor: User, session_id: uuid.UUID, data: SessionUpdate, now: datetime
+    db: AsyncSession, *, actor: User, session_id: uuid.UUID, data: SessionUpdate, now: datetime
 ) -> tuple[list[LiveSession], list[Notice]]:
-    this = await _editable(session, actor, session_id)
+    this = await _editable(db, actor, session_id)
     targets = [this]
     if data.apply_to == "this_and_following" and this.series_id is not None:
         targets = list(
             (
-                await session.scalars(
+                await db.scalars(
                     select(LiveSession)
                     .where(
                         col(LiveSession.series_id) == this.series_id,
@@ -268,7 +268,7 @@ async def reschedule(
     if min(s for _, s, _ in planned) < now:
         raise InvalidInput("body.starts_at", "a session cannot start in the past")
     warnings = await _check(
-        session,
+        db,
         this.exchange_id,
         [(s, e) for _, s, e in planned],
         ignore=frozenset(t.id for t in targets),
@@ -280,23 +280,21 @@ async def reschedule(
             target.title = data.title
         target.sequence += 1
         target.updated_at = stamp
-    await session.flush()
-    await notifications.session_event(
-        session, event="session.rescheduled", rows=targets, actor=actor
-    )
+    await db.flush()
+    await notifications.session_event(db, event="session.rescheduled", rows=targets, actor=actor)
     return targets, warnings
 
 
 async def cancel(
-    session: AsyncSession, *, actor: User, session_id: uuid.UUID, reason: str
+    db: AsyncSession, *, actor: User, session_id: uuid.UUID, reason: str
 ) -> LiveSession:
-    target = await _editable(session, actor, session_id)
+    target = await _editable(db, actor, session_id)
     target.status = "cancelled"
     target.cancel_reason = reason
     target.sequence += 1
     target.updated_at = utcnow()
-    await session.flush()
+    await db.flush()
     await notifications.session_event(
-        session, event="session.cancelled", rows=[target], actor=actor, reason=reason
+        db, event="session.cancelled", rows=[target], actor=actor, reason=reason
     )
     return target

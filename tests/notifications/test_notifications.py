@@ -104,7 +104,7 @@ def settings(settings: Settings, sink: tuple[Sink, str]) -> Settings:
 
 def sender(application: FastAPI, url: str) -> OutboxSender:
     """A fresh sender, as a new process would start one."""
-    return OutboxSender(application.state.ctx.sessions, parse_smtp_url(url))
+    return OutboxSender(application.state.ctx.db_factory, parse_smtp_url(url))
 
 
 async def feed(client: AsyncClient, actor: Actor, **params: Any) -> list[dict[str, Any]]:

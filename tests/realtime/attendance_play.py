@@ -51,7 +51,7 @@ class Play:
                 await asyncio.sleep(0.01)
 
     async def closed(self, who: str) -> int:
-        async with self.server.app.state.ctx.sessions() as db:
+        async with self.server.app.state.ctx.db_factory() as db:
             count = await db.scalar(
                 select(func.count())
                 .select_from(PresenceInterval)

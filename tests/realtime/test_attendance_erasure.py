@@ -32,7 +32,7 @@ async def test_erasure_reaches_presence_and_keeps_the_minutes(play: Play) -> Non
     pseudonym = erased.json()["display_name"]
 
     assert await columns_holding(play.server.app, name, play.people["drops"].email) == []
-    async with play.server.app.state.ctx.sessions() as db:
+    async with play.server.app.state.ctx.db_factory() as db:
         snapshots = set(
             await db.scalars(
                 select(col(PresenceInterval.display_name)).where(

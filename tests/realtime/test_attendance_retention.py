@@ -31,7 +31,7 @@ def play_settings(live_settings: Settings) -> Settings:
 
 
 async def count(play: Play, table: Any, column: Any) -> int:
-    async with play.server.app.state.ctx.sessions() as db:
+    async with play.server.app.state.ctx.db_factory() as db:
         found = await db.scalar(
             select(func.count()).select_from(table).where(column == uuid.UUID(play.session_id))
         )
@@ -39,7 +39,7 @@ async def count(play: Play, table: Any, column: Any) -> int:
 
 
 async def sealed(play: Play) -> bool:
-    async with play.server.app.state.ctx.sessions() as db:
+    async with play.server.app.state.ctx.db_factory() as db:
         live = await db.get(LiveSession, uuid.UUID(play.session_id))
         return live is not None and live.attendance_sealed_at is not None
 

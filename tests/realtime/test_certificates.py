@@ -37,7 +37,7 @@ def play_settings(live_settings: Settings) -> Settings:
 async def stored(play: Play) -> list[Certificate]:
     """This play's certificates (the tables hold other tests' too)."""
     mine = col(Certificate.exchange_id) == uuid.UUID(play.exchange.id)
-    async with play.server.app.state.ctx.sessions() as db:
+    async with play.server.app.state.ctx.db_factory() as db:
         return list((await db.scalars(select(Certificate).where(mine))).all())
 
 
@@ -197,7 +197,7 @@ async def test_the_teachers_end_issues_certificates_to_those_over_the_threshold(
     }
 
     # altered in the database: no longer valid, nor is a genuine copy of it
-    async with play.server.app.state.ctx.sessions() as db:
+    async with play.server.app.state.ctx.db_factory() as db:
         changed = await db.get(Certificate, row.id)
         assert changed is not None
         changed.payload = changed.payload | {"hours": 9.5}

@@ -130,7 +130,7 @@ async def test_two_teachers_and_thirty_learners(server: LiveServer, world: World
         assert_contiguous(client)
     status = await server.http.get(f"/api/v1/sessions/{session_id}", headers=world.t_fi.headers)
     assert status.json()["status"] == "ended"
-    async with server.app.state.ctx.sessions() as db:
+    async with server.app.state.ctx.db_factory() as db:
         still_open = await db.scalar(
             select(func.count())
             .select_from(PresenceInterval)

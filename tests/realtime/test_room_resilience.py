@@ -182,7 +182,7 @@ async def test_silent_presence_expires_and_the_schedule_ends_the_room(
         ghost = await LiveClient.join(server, world.learners_fr[11], session_id)
         sid = uuid.UUID(session_id)
         # The ghost's interval now belongs to a process that stopped answering.
-        async with server.app.state.ctx.sessions() as db:
+        async with server.app.state.ctx.db_factory() as db:
             await db.execute(
                 update(PresenceInterval)
                 .where(col(PresenceInterval.user_id) == uuid.UUID(world.learners_fr[11].id))
@@ -196,7 +196,7 @@ async def test_silent_presence_expires_and_the_schedule_ends_the_room(
         await asyncio.sleep(1.0)  # longer than the staleness bound, on purpose
         assert [f["type"] for f in teacher.room_events()] == ["presence.joined", "presence.left"]
         # The session's end (plus grace) passes: the sweeper ends the room.
-        async with server.app.state.ctx.sessions() as db:
+        async with server.app.state.ctx.db_factory() as db:
             await db.execute(
                 update(LiveSession)
                 .where(col(LiveSession.id) == sid)
