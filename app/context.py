@@ -30,7 +30,9 @@ class AppContext:
 
     def __post_init__(self) -> None:
         self.matching = MatchingRunner(
-            self.db_factory, budget_s=self.settings.matching_time_budget_s
+            self.db_factory,
+            budget_s=self.settings.matching_time_budget_s,
+            heartbeat_s=self.settings.matching_heartbeat_seconds,
         )
         self.login_guard = LoginGuard.for_window(self.settings.login_failure_window_seconds)
         self.tokens = TokenIssuer(self.keys, self.settings)

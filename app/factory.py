@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -77,6 +78,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
                         db, email=settings.admin_email, password=settings.admin_password
                     ):
                         log.info("bootstrap admin created", extra={"email": settings.admin_email})
+            await ctx.matching.fail_abandoned(
+                stale_after=timedelta(seconds=settings.matching_stale_seconds)
+            )
             await ctx.hub.start()
             yield
         finally:

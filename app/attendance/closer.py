@@ -12,7 +12,6 @@ notification keys are unique per session and learner, so nobody is told twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from datetime import datetime
@@ -27,6 +26,7 @@ from app.attendance.retention import DataRetention, purge
 from app.attendance.sheets import Measure
 from app.core.clock import Clock
 from app.core.db import unit_of_work
+from app.core.loops import Loop
 from app.notifications import service as notifications
 from app.scheduling.tables import LiveSession
 
@@ -90,16 +90,13 @@ class SessionCloser:
         self._retention = retention
         self._purge_every = purge_seconds
         self._next_purge = 0.0
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Loop("session-close", self.run_once, interval=poll_seconds)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="session-close")
+        self._loop.start()
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._loop.stop()
 
     async def run_once(self) -> int:
         now = self._clock()
@@ -118,13 +115,3 @@ class SessionCloser:
             async with unit_of_work(self._db_factory) as db:
                 await purge(db, now=now, retention=self._retention)
         return told
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("session close sweep failed")
-            await asyncio.sleep(self._poll)

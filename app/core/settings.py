@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = Field(default=65536, ge=1024)
 
     matching_time_budget_s: float = Field(default=30.0, gt=0, le=600)
+    # A running matching run's process writes a heartbeat this often; at start-up, runs left
+    # queued or running with no heartbeat for `matching_stale_seconds` are failed.
+    matching_heartbeat_seconds: float = Field(default=10.0, gt=0, le=300)
+    matching_stale_seconds: float = Field(default=60.0, gt=0, le=3600)
 
     # Live rooms (docs/realtime.md). Broker keys are prefixed, so deployments can share a Redis.
     broker_key_prefix: str = Field(default="passerelle:", max_length=64)

@@ -14,9 +14,11 @@ import multiprocessing
 import uuid
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -257,9 +259,16 @@ STORE_SLICE = 100
 class MatchingRunner:
     """Runs queued matching runs off the event loop, in a worker process."""
 
-    def __init__(self, db_factory: async_sessionmaker[AsyncSession], *, budget_s: float) -> None:
+    def __init__(
+        self,
+        db_factory: async_sessionmaker[AsyncSession],
+        *,
+        budget_s: float,
+        heartbeat_s: float = 10.0,
+    ) -> None:
         self._db_factory = db_factory
         self._budget_s = budget_s
+        self._heartbeat_s = heartbeat_s
         self._pool: ProcessPoolExecutor | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -283,10 +292,14 @@ class MatchingRunner:
                 if run is None or run.status != "queued":
                     return
                 run.status = "running"
-                run.started_at = utcnow()
+                run.started_at = run.heartbeat_at = utcnow()
                 instance = await _instance(db, run, self._budget_s)
             loop = asyncio.get_running_loop()
-            outcome = await loop.run_in_executor(self._executor(), run_matching, instance)
+            beating = asyncio.create_task(self._beat(run_id), name=f"matching-beat-{run_id}")
+            try:
+                outcome = await loop.run_in_executor(self._executor(), run_matching, instance)
+            finally:
+                beating.cancel()
             async with unit_of_work(self._db_factory) as db:
                 await _store(db, run_id, outcome)
         except asyncio.CancelledError:
@@ -295,6 +308,45 @@ class MatchingRunner:
         except Exception as exc:
             log.exception("matching run failed", extra={"run_id": str(run_id)})
             await self._fail(run_id, f"{type(exc).__name__}: {exc}"[:2000])
+
+    async def _beat(self, run_id: uuid.UUID) -> None:
+        """Tell other processes this run has a live process behind it, until cancelled."""
+        while True:
+            await asyncio.sleep(self._heartbeat_s)
+            try:
+                async with unit_of_work(self._db_factory) as db:
+                    await db.execute(
+                        update(MatchingRun)
+                        .where(col(MatchingRun.id) == run_id)
+                        .values(heartbeat_at=utcnow())
+                    )
+            except Exception:
+                log.exception("matching heartbeat failed", extra={"run_id": str(run_id)})
+
+    async def fail_abandoned(self, *, stale_after: timedelta) -> int:
+        """Fail the runs left queued or running by a process that is gone: no heartbeat (or,
+        never started, no creation) within `stale_after`. How many were failed."""
+        now = utcnow()
+        cutoff = now - stale_after
+        last_sign = func.coalesce(col(MatchingRun.heartbeat_at), col(MatchingRun.created_at))
+        try:
+            async with unit_of_work(self._db_factory) as db:
+                result = await db.execute(
+                    update(MatchingRun)
+                    .where(col(MatchingRun.status).in_(("queued", "running")), last_sign < cutoff)
+                    .values(
+                        status="failed",
+                        error="interrupted: the process running it stopped",
+                        finished_at=now,
+                    )
+                )
+        except SQLAlchemyError:  # e.g. not migrated yet: start anyway, readiness tells
+            log.exception("could not look for abandoned matching runs")
+            return 0
+        failed = int(getattr(result, "rowcount", 0) or 0)
+        if failed:
+            log.warning("failed abandoned matching runs", extra={"count": failed})
+        return failed
 
     async def _fail(self, run_id: uuid.UUID, reason: str) -> None:
         async with unit_of_work(self._db_factory) as db:

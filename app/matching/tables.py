@@ -33,6 +33,8 @@ class MatchingRun(SQLModel, table=True):
     created_at: datetime = created_at_field()
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Written by the process running it; a run with a stale heartbeat has no live process.
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Exchange(SQLModel, table=True):

@@ -38,6 +38,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from app.core.loops import Loop
 from app.core.tables import utcnow
 from app.notifications import service as notifications
 from app.notifications.tables import OutboxMessage
@@ -160,34 +161,18 @@ class OutboxSender:
         self._db_factory = db_factory
         self._config = config
         self._poll = poll_seconds
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        self._loop = Loop(
+            "outbox-sender", self.drain, interval=poll_seconds, first_delay=poll_seconds
+        )
 
     # --- running in the background ----------------------------------------------------------
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="outbox-sender")
-
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll)
-            self._wake.clear()
-            try:
-                await self.drain()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox drain failed")
+        self._loop.start()
 
     async def close(self) -> None:
         """Stop; a message being sent is finished (sent and recorded) first."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.stop()
 
     # --- draining ---------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from starlette.websockets import WebSocket
 from app.attendance import certificates
 from app.core.clock import Clock, system_clock
 from app.core.db import unit_of_work
+from app.core.loops import Loop
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
 from app.live import protocol
@@ -43,7 +44,7 @@ from app.realtime.connection import Connection
 from app.realtime.limits import StrikeWindow, TokenBucket
 from app.realtime.redaction import install_ticket_redaction
 from app.realtime.room import Room
-from app.realtime.sweeper import sweep_forever
+from app.realtime.sweeper import sweeper_loop
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class Hub:
         )
         self.rooms: dict[uuid.UUID, Room] = {}
         self._rooms_lock = asyncio.Lock()
-        self._sweeper: asyncio.Task[None] | None = None
+        self._sweeper: Loop | None = None
         self._serving: set[Connection] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -96,7 +97,8 @@ class Hub:
 
     async def start(self) -> None:
         install_ticket_redaction()
-        self._sweeper = asyncio.create_task(sweep_forever(self), name="live-sweeper")
+        self._sweeper = sweeper_loop(self)
+        self._sweeper.start()
 
     async def stop(self) -> None:
         """Close every connection (1012: restarting, resume elsewhere) and the rooms."""
@@ -106,8 +108,7 @@ class Hub:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), self.settings.ws_close_timeout_s)
         if self._sweeper is not None:
-            self._sweeper.cancel()
-            await asyncio.gather(self._sweeper, return_exceptions=True)
+            await self._sweeper.stop()
         async with self._rooms_lock:
             for room in list(self.rooms.values()):
                 await room.close()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import unit_of_work
+from app.core.loops import Loop
 from app.core.tables import utcnow
 from app.live import protocol
 from app.live import rooms as live_rooms
@@ -23,24 +24,25 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def sweep_forever(hub: Hub) -> None:
+def sweeper_loop(hub: Hub) -> Loop:
+    """The sweeper as a background loop: a step every `ws_sweep_interval_s`, the heartbeat
+    every `ws_presence_heartbeat_s` while this process serves connections."""
     settings = hub.settings
-    loop = asyncio.get_running_loop()
-    next_heartbeat = loop.time()
-    while True:
-        await asyncio.sleep(settings.ws_sweep_interval_s)
-        try:
-            if hub.serving and loop.time() >= next_heartbeat:
-                async with unit_of_work(hub.db_factory) as db:
-                    await live_rooms.heartbeat(db, process_id=hub.process_id, now=hub.clock())
-                    # real time, as the ticket's own expiry
-                    await live_rooms.forget_used_tickets(db, now=utcnow())
-                next_heartbeat = loop.time() + settings.ws_presence_heartbeat_s
-            await sweep(hub)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("live room sweep failed")
+    next_heartbeat = 0.0
+
+    async def step() -> None:
+        nonlocal next_heartbeat
+        now_s = asyncio.get_running_loop().time()
+        if hub.serving and now_s >= next_heartbeat:
+            async with unit_of_work(hub.db_factory) as db:
+                await live_rooms.heartbeat(db, process_id=hub.process_id, now=hub.clock())
+                # real time, as the ticket's own expiry
+                await live_rooms.forget_used_tickets(db, now=utcnow())
+            next_heartbeat = now_s + settings.ws_presence_heartbeat_s
+        await sweep(hub)
+
+    interval = settings.ws_sweep_interval_s
+    return Loop("live-sweeper", step, interval=interval, first_delay=interval)
 
 
 async def sweep(hub: Hub) -> None:
