@@ -11,7 +11,8 @@ from fastapi import APIRouter, Query
 from app.attendance.hours import as_hours
 from app.attendance.sheets import measure_from_settings
 from app.core.schemas import TimeZoneName
-from app.families.schemas import (
+from app.family_view import service as family
+from app.family_view.schemas import (
     AbsenceAlerts,
     AbsenceAlertsPublic,
     FamilyAttendance,
@@ -22,7 +23,6 @@ from app.families.schemas import (
     FamilyView,
     PartnerSchool,
 )
-from app.family_view import service as family
 from app.family_view.service import FamilyEntry
 from app.organisations.tables import Organisation
 from app.routers.deps import ContextDep, CurrentUser, SessionDep
