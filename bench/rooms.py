@@ -270,10 +270,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--idle-rounds", type=int, default=1, help="rounds that open the idle connections"
     )
-    parser.add_argument("--step-seconds", type=float, help="sending time of a step (4; quick 1)")
+    parser.add_argument("--step-seconds", type=float, help="sending time of a step (3; quick 1)")
     parser.add_argument("--max-steps", type=int, help="steps of a ramp at most (9; quick 4)")
     parser.add_argument("--fixed-rate", type=float, default=2.0, help="msgs/s per room")
-    parser.add_argument("--fixed-seconds", type=float, help="(8; quick 2)")
+    parser.add_argument("--fixed-seconds", type=float, help="(6; quick 2)")
     parser.add_argument("--classroom-start", type=float, default=1.0, help="msgs/s per room")
     parser.add_argument("--lecture-start", type=float, default=4.0, help="msgs/s")
     parser.add_argument("--concurrency", type=int, default=50, help="connections opening")
@@ -287,9 +287,9 @@ def arguments() -> argparse.Namespace:
         "size": (30, 8),
         "lecture": (300, 30),
         "idle": (2000, 100),
-        "step_seconds": (4.0, 1.0),
+        "step_seconds": (3.0, 1.0),
         "max_steps": (9, 4),
-        "fixed_seconds": (8.0, 2.0),
+        "fixed_seconds": (6.0, 2.0),
     }
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:

@@ -294,6 +294,8 @@ async def scenario(
         if passed and failed:
             between = math.sqrt(max(passed) * min(failed))
             result.steps.append(await step(target, members, publishers, between, seconds))
+            await settle(target.pid)
+        await asyncio.sleep(0.5)  # what the server wrote last reaches the members
         result.integrity = integrity(members, refused)
     finally:
         await leave_all(members)
