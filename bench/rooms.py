@@ -27,11 +27,13 @@ import argparse
 import asyncio
 import contextlib
 import math
+import os
 import secrets
 import shutil
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +46,11 @@ from bench.server_process import fresh_postgres
 
 @dataclass
 class Turn:
-    connections: Connections
+    connections: Connections | None  # only in the first `--idle-rounds` rounds
     classrooms: Scenario
     lecture: Scenario
     exit_status: int | None = None
+    load: tuple[float, float] = (math.nan, math.nan)  # 1-minute load average, before and after
 
 
 @dataclass
@@ -56,16 +59,32 @@ class Runs:
     turns: list[Turn] = field(default_factory=list)
 
 
+STARTED = time.monotonic()
+
+
+def cpu_waiting_seconds() -> float:
+    """Time some task of the machine waited for a CPU since boot (pressure stall
+    information), NaN where the kernel has none: other work competing for the two cores."""
+    try:
+        some = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except OSError:
+        return math.nan
+    return int(some.rsplit("total=", 1)[1]) / 1e6
+
+
 def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(f"[{time.monotonic() - STARTED:5.0f} s] {message}", file=sys.stderr, flush=True)
 
 
-async def turn(target: Target, args: argparse.Namespace) -> Turn:
+async def turn(target: Target, args: argparse.Namespace, index: int) -> Turn:
+    load = os.getloadavg()[0]
     await asyncio.to_thread(target.start)
     try:
         await target.prepare()
-        idle = await connections(target, args.idle, args.rooms, args.concurrency)
-        say(f"  {target.name}: {idle.opened} connections in {idle.seconds:.2f} s")
+        idle = None
+        if index < args.idle_rounds:
+            idle = await connections(target, args.idle, args.rooms, args.concurrency)
+            say(f"  {target.name}: {idle.opened} connections in {idle.seconds:.2f} s")
         classrooms = await scenario(
             target,
             list(range(args.rooms)),
@@ -91,7 +110,7 @@ async def turn(target: Target, args: argparse.Namespace) -> Turn:
     finally:
         await target.release()
         code = await asyncio.to_thread(target.stop)
-    return Turn(idle, classrooms, lecture, code)
+    return Turn(idle, classrooms, lecture, code, (load, os.getloadavg()[0]))
 
 
 def best(run: Scenario) -> str:
@@ -104,7 +123,7 @@ async def measure(targets: list[Target], args: argparse.Namespace) -> list[Runs]
     for n in range(args.rounds):
         say(f"round {n + 1} of {args.rounds}")
         for run in runs:
-            run.turns.append(await turn(run.target, args))
+            run.turns.append(await turn(run.target, args, n))
     return runs
 
 
@@ -126,6 +145,13 @@ def figures(args: argparse.Namespace) -> list[tuple[str, bool, Callable[[Turn], 
         step = turn.classrooms.fixed
         return step.p99 * 1000 if step and step.delivered == step.expected else math.nan
 
+    def memory(turn: Turn) -> float:
+        return turn.connections.kib_per_connection if turn.connections else math.nan
+
+    def opening(turn: Turn) -> float:
+        c = turn.connections
+        return c.seconds if c and not c.integrity.refused else math.nan
+
     return [
         (
             f"classrooms ({args.rooms} x {args.size}): max delivered msgs/s, p99 < 200 ms",
@@ -134,12 +160,8 @@ def figures(args: argparse.Namespace) -> list[tuple[str, bool, Callable[[Turn], 
         ),
         (f"classrooms: p99 latency at {args.fixed_rate:g} msgs/s per room (ms)", False, fixed),
         (f"lecture (1 x {args.lecture}): max delivered msgs/s", True, lambda t: top(t.lecture)),
-        ("memory per idle connection (KiB)", False, lambda t: t.connections.kib_per_connection),
-        (
-            f"time to open {args.idle:,} connections (s)",
-            False,
-            lambda t: t.connections.seconds if not t.connections.integrity.refused else math.nan,
-        ),
+        ("memory per idle connection (KiB)", False, memory),
+        (f"time to open {args.idle:,} connections (s)", False, opening),
     ]
 
 
@@ -192,7 +214,7 @@ def integrity_table(runs: list[Runs]) -> str:
 
 def integrity_of(turn: Turn, name: str) -> Integrity:
     if name == "idle connections":
-        return turn.connections.integrity
+        return turn.connections.integrity if turn.connections else Integrity()
     return turn.classrooms.integrity if name == "classrooms" else turn.lecture.integrity
 
 
@@ -210,12 +232,16 @@ def details(runs: list[Runs]) -> str:
     lines = []
     for run in runs:
         for n, t in enumerate(run.turns, 1):
-            c = t.connections
+            c, idle = t.connections, ""
+            if c:
+                idle = (
+                    f": {c.opened:,} connections in {c.seconds:.2f} s, RSS "
+                    f"{c.rss_before_kib / 1024:.1f} -> {c.rss_after_kib / 1024:.1f} MiB"
+                    + (f" (first refusal: {c.first_refusal})" if c.first_refusal else "")
+                )
             lines.append(
-                f"- {run.target.label}, round {n} (exit {t.exit_status}): {c.opened:,} "
-                f"connections in {c.seconds:.2f} s, RSS {c.rss_before_kib / 1024:.1f} -> "
-                f"{c.rss_after_kib / 1024:.1f} MiB"
-                + (f" (first refusal: {c.first_refusal})" if c.first_refusal else "")
+                f"- {run.target.label}, round {n} (exit {t.exit_status}, load "
+                f"{t.load[0]:.1f} -> {t.load[1]:.1f}){idle}"
             )
             for name, s in (("classrooms", t.classrooms), ("lecture", t.lecture)):
                 joined = f"{s.joined:,} of {s.rooms * s.size:,} joined"
@@ -237,30 +263,33 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--rounds", type=int, help="turns of each server (2; quick 1)")
-    parser.add_argument("--rooms", type=int, help="classrooms (20; quick 4)")
-    parser.add_argument("--size", type=int, help="members per classroom (30; quick 10)")
-    parser.add_argument("--lecture", type=int, help="members of the lecture (300; quick 50)")
-    parser.add_argument("--idle", type=int, help="idle connections (2000; quick 200)")
-    parser.add_argument("--step-seconds", type=float, help="sending time of a step (4; quick 1.5)")
-    parser.add_argument("--max-steps", type=int, help="doublings of a ramp at most (9; quick 4)")
+    parser.add_argument("--rooms", type=int, help="classrooms (20; quick 3)")
+    parser.add_argument("--size", type=int, help="members per classroom (30; quick 8)")
+    parser.add_argument("--lecture", type=int, help="members of the lecture (300; quick 30)")
+    parser.add_argument("--idle", type=int, help="idle connections (2000; quick 100)")
+    parser.add_argument(
+        "--idle-rounds", type=int, default=1, help="rounds that open the idle connections"
+    )
+    parser.add_argument("--step-seconds", type=float, help="sending time of a step (3; quick 1)")
+    parser.add_argument("--max-steps", type=int, help="steps of a ramp at most (9; quick 4)")
     parser.add_argument("--fixed-rate", type=float, default=2.0, help="msgs/s per room")
-    parser.add_argument("--fixed-seconds", type=float, help="(10; quick 3)")
-    parser.add_argument("--classroom-start", type=float, default=4.0, help="msgs/s per room")
-    parser.add_argument("--lecture-start", type=float, default=8.0, help="msgs/s")
-    parser.add_argument("--concurrency", type=int, default=100, help="connections opening")
+    parser.add_argument("--fixed-seconds", type=float, help="(6; quick 2)")
+    parser.add_argument("--classroom-start", type=float, default=1.0, help="msgs/s per room")
+    parser.add_argument("--lecture-start", type=float, default=4.0, help="msgs/s")
+    parser.add_argument("--concurrency", type=int, default=50, help="connections opening")
     parser.add_argument("--keep", action="store_true", help="keep the database and the logs")
     parser.add_argument("--postgres", metavar="URL", help="a fresh database on this server")
     parser.add_argument("--redis", metavar="URL", help="Passerelle's broker (memory://)")
     args = parser.parse_args()
     defaults = {
         "rounds": (2, 1),
-        "rooms": (20, 4),
-        "size": (30, 10),
-        "lecture": (300, 50),
-        "idle": (2000, 200),
-        "step_seconds": (4.0, 1.5),
+        "rooms": (20, 3),
+        "size": (30, 8),
+        "lecture": (300, 30),
+        "idle": (2000, 100),
+        "step_seconds": (3.0, 1.0),
         "max_steps": (9, 4),
-        "fixed_seconds": (10.0, 3.0),
+        "fixed_seconds": (6.0, 2.0),
     }
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:
@@ -284,10 +313,16 @@ def main() -> None:
             ours = Passerelle(server, rooms, f"Passerelle ({where})")
             ours.env["PASSERELLE_BROKER_KEY_PREFIX"] = prefix
             targets: list[Target] = [Peer("bare", workdir), Peer("socketio", workdir), ours]
+            waited, began = cpu_waiting_seconds(), time.monotonic()
             runs = asyncio.run(measure(targets, args))
+            waited = (cpu_waiting_seconds() - waited) / (time.monotonic() - began)
         print(
             f"\n### Live rooms: {args.rooms} x {args.size}, 1 x {args.lecture}, "
             f"{args.idle:,} idle ({args.rounds} rounds, medians)\n"
+        )
+        print(
+            f"Measured in {time.monotonic() - STARTED:.0f} s; some task waited for a CPU "
+            f"{waited:.0%} of the time (/proc/pressure/cpu).\n"
         )
         print(f"{main_table(runs, args)}\n\nIntegrity (all rounds):\n\n{integrity_table(runs)}")
         print(f"\nEvery turn:\n\n{details(runs)}")

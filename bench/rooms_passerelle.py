@@ -225,7 +225,13 @@ class Passerelle(Target):
         assert self.http is not None
         tokens = self.tokens[room]
         path = f"/api/v1/sessions/{self.rooms[room].session_id}/tickets"
-        response = await self.http.post(path, headers=tokens[index % len(tokens)])
+        for attempt in (1, 2):  # a keep-alive connection the server just closed: once more
+            try:
+                response = await self.http.post(path, headers=tokens[index % len(tokens)])
+                break
+            except httpx.TransportError as exc:
+                if attempt == 2:
+                    raise ConnectionError(f"ticket: {type(exc).__name__}: {exc}") from exc
         if response.status_code != 201:
             raise ConnectionError(f"ticket: {response.status_code} {response.text[:200]}")
         url = urlsplit(response.json()["url"])

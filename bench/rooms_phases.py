@@ -262,8 +262,9 @@ async def scenario(
     concurrency: int,
 ) -> Scenario:
     """Fill `rooms` with `size` members each, then a fixed-rate step (if any) and a ramp from
-    `ramp[0]` messages per second per room, doubling, at most `ramp[1]` steps, then one step
-    between the last that passed and the first that failed."""
+    `ramp[0]` messages per second per room, doubling (halving, twice at most, while none
+    passed), at most `ramp[1]` steps, then one step between the last rate that passed and the
+    first that failed."""
     result, window = Scenario(len(rooms), size), Window()
     members, refused, result.first_refusal = await open_members(
         target, ((r, i) for r in rooms for i in range(size)), window, concurrency
@@ -282,13 +283,19 @@ async def scenario(
             done = await step(target, members, publishers, rate, seconds)
             result.steps.append(done)
             await settle(target.pid)
-            if not done.ok:
+            if done.ok:
+                rate *= 2
+            elif any(s.ok for s in result.steps) or len(result.steps) > 2:
                 break
-            rate *= 2
+            else:  # the start was already too fast: halve, twice at most
+                rate /= 2
         passed = [s.rate for s in result.steps if s.ok]
-        if passed and not result.steps[-1].ok:
-            between = math.sqrt(passed[-1] * result.steps[-1].rate)
+        failed = [s.rate for s in result.steps if not s.ok and s.rate > max(passed, default=0)]
+        if passed and failed:
+            between = math.sqrt(max(passed) * min(failed))
             result.steps.append(await step(target, members, publishers, between, seconds))
+            await settle(target.pid)
+        await asyncio.sleep(0.5)  # what the server wrote last reaches the members
         result.integrity = integrity(members, refused)
     finally:
         await leave_all(members)

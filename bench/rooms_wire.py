@@ -28,7 +28,7 @@ TYPE = re.compile(rb'"type":"([a-z._]+)"')
 SEQ = re.compile(rb'"seq":(\d+)')
 SENT = re.compile(rb'"text":"t(\d+\.\d+)"')
 CLOSE, PING, PONG, TEXT, CONTINUATION = 0x8, 0x9, 0xA, 0x1, 0x0
-JOIN_TIMEOUT_S = 30.0
+JOIN_TIMEOUT_S = 60.0
 
 
 @dataclass
