@@ -10,7 +10,7 @@ from app.accounts.auth import LoginGuard, TokenIssuer
 from app.core.clock import Clock, system_clock
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
-from app.matching.runs import MatchingRunner
+from app.matching.runner import MatchingRunner
 from app.realtime.broker import Broker
 from app.realtime.hub import Hub
 
