@@ -160,6 +160,41 @@ async def wait_run(http: httpx.AsyncClient, run_id: str, headers: Headers) -> di
         await asyncio.sleep(0.2)
 
 
+async def live_classes(
+    http: httpx.AsyncClient,
+    admin: Headers,
+    teachers: Iterable[tuple[str, str]],
+    *,
+    name: str,
+    learner_count: int,
+    age_max: int,
+) -> list[dict[str, Any]]:
+    """One hospitality class per (organisation, teacher), in a term around today."""
+    today = date.today()
+    profile = {
+        "field": "1013",
+        "eqf_level": 4,
+        "learner_count": learner_count,
+        "age_min": 15,
+        "age_max": age_max,
+        "languages": [{"code": "en", "level": "B2"}],
+        "availability": [{"weekday": 1, "start": "09:00", "end": "12:00"}],
+        "term_start": (today - timedelta(days=30)).isoformat(),
+        "term_end": (today + timedelta(days=120)).isoformat(),
+    }
+    return [
+        await call(
+            http,
+            "POST",
+            "/api/v1/classes",
+            admin,
+            201,
+            profile | {"name": f"{name} {org} {t}", "organisation_id": org, "teacher_ids": [t]},
+        )
+        for org, t in teachers
+    ]
+
+
 async def live_room(
     http: httpx.AsyncClient, admin: Headers, network_id: str, fr: str, fi: str
 ) -> tuple[str, str, Headers, Headers]:
@@ -169,29 +204,9 @@ async def live_room(
         await user(http, admin, "teacher", org) for org in (fr, fi)
     ]
     learner_id, learner = await user(http, admin, "learner", fr)
-    today = date.today()
-    profile = {
-        "field": "1013",
-        "eqf_level": 4,
-        "learner_count": 20,
-        "age_min": 15,
-        "age_max": 18,
-        "languages": [{"code": "en", "level": "B2"}],
-        "availability": [{"weekday": 1, "start": "09:00", "end": "12:00"}],
-        "term_start": (today - timedelta(days=30)).isoformat(),
-        "term_end": (today + timedelta(days=120)).isoformat(),
-    }
-    classes = [
-        await call(
-            http,
-            "POST",
-            "/api/v1/classes",
-            admin,
-            201,
-            profile | {"name": f"Live {org}", "organisation_id": org, "teacher_ids": [t]},
-        )
-        for org, t in ((fr, t_fr), (fi, t_fi))
-    ]
+    classes = await live_classes(
+        http, admin, ((fr, t_fr), (fi, t_fi)), name="Live", learner_count=20, age_max=18
+    )
     await call(
         http,
         "PUT",

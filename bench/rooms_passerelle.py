@@ -19,13 +19,22 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
-from bench.api_seed import Headers, bounded, call, login, new_user, organisation, wait_run
+from bench.api_seed import (
+    Headers,
+    bounded,
+    call,
+    live_classes,
+    login,
+    new_user,
+    organisation,
+    wait_run,
+)
 from bench.rooms_targets import Target, stop_process
 from bench.rooms_wire import JsonMember, Member, Window, join
 from bench.server_process import (
@@ -69,29 +78,14 @@ async def one_room(
     learners = await bounded(
         (new_user(http, admin, "learner", fr) for _ in range(size - 2)), concurrency
     )
-    today = date.today()
-    profile = {
-        "field": "1013",
-        "eqf_level": 4,
-        "learner_count": max(size - 2, 1),
-        "age_min": 15,
-        "age_max": 19,
-        "languages": [{"code": "en", "level": "B2"}],
-        "availability": [{"weekday": 1, "start": "09:00", "end": "12:00"}],
-        "term_start": (today - timedelta(days=30)).isoformat(),
-        "term_end": (today + timedelta(days=120)).isoformat(),
-    }
-    classes = [
-        await call(
-            http,
-            "POST",
-            "/api/v1/classes",
-            admin,
-            201,
-            profile | {"name": f"Room {org} {t}", "organisation_id": org, "teacher_ids": [t]},
-        )
-        for org, t in ((fr, t_fr), (fi, t_fi))
-    ]
+    classes = await live_classes(
+        http,
+        admin,
+        ((fr, t_fr), (fi, t_fi)),
+        name="Room",
+        learner_count=max(size - 2, 1),
+        age_max=19,
+    )
     roster = {"learner_ids": [learner[0] for learner in learners]}
     await call(http, "PUT", f"/api/v1/classes/{classes[0]['id']}/learners", admin, 200, roster)
     body = {"network_id": network_id, "class_ids": [c["id"] for c in classes], "group_size": 2}
