@@ -1,6 +1,7 @@
-"""Room commands: each checks what the room allows, stores what must survive, and returns the
-room event(s) to broadcast. `CommandRefused` answers the sender with an `error`; the hub gives
-each command one short unit of work, and who may send what is checked before (protocol).
+"""Room commands: what each one changes. Each stores what must survive and returns the room
+event to broadcast; `CommandRefused` answers the sender with an `error` when the room's state
+does not allow it (no such poll, a poll already running, ...). Who may send what was checked
+before, once, by `app.live.apply`, which is the only caller.
 """
 
 from __future__ import annotations
@@ -8,46 +9,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
-from app.accounts.tables import User
-from app.classes.tables import ClassLearner
-from app.families import consents
 from app.live import protocol
 from app.live import rooms as live_rooms
-from app.live.outcomes import CommandRefused
+from app.live.protocol import CommandRefused, RoomMember
 from app.live.rooms import FreshnessCutoff
 from app.live.rules.breakout import Person, make_groups
 from app.live.tables import BreakoutRound, ChatMessage, Poll, PollVote, RoomModeration
-from app.live.tickets import RoomMember, is_removed
-from app.matching.tables import ExchangeClass
-from app.scheduling.tables import LiveSession
+from app.live.tickets import is_removed
 
 NO_COUNTRY = "??"
-
-
-async def require_live(db: AsyncSession, session_id: uuid.UUID) -> LiveSession:
-    live = await db.get(LiveSession, session_id)
-    if live is None or live.status in ("ended", "cancelled"):
-        raise CommandRefused("room_closed", "The session is over.")
-    return live
-
-
-async def muted_until(
-    db: AsyncSession, *, session_id: uuid.UUID, user_id: uuid.UUID, now: datetime
-) -> datetime | None:
-    return await db.scalar(
-        select(col(RoomModeration.until))
-        .where(
-            col(RoomModeration.session_id) == session_id,
-            col(RoomModeration.user_id) == user_id,
-            col(RoomModeration.kind) == "mute",
-            col(RoomModeration.until) > now,
-        )
-        .order_by(col(RoomModeration.until).desc())
-    )
 
 
 async def chat_send(
@@ -57,33 +29,12 @@ async def chat_send(
     member: RoomMember,
     text: str,
     now: datetime,
-    max_chars: int,
 ) -> protocol.ChatMessageEvent:
-    await require_live(db, session_id)
-    if len(text) > max_chars:
-        raise CommandRefused("text_too_long", f"A message holds at most {max_chars} characters.")
-    until = await muted_until(db, session_id=session_id, user_id=member.user_id, now=now)
-    if until is not None:
-        raise CommandRefused("muted", f"A teacher muted you until {until.isoformat()}.")
-    if member.role == "learner" and not await _may_chat(db, member.user_id, now):
-        raise CommandRefused(
-            "consent_required",
-            "Chat needs consent (purpose `chat`): it was not given or was withdrawn.",
-        )
     message = ChatMessage(session_id=session_id, author_id=member.user_id, text=text, sent_at=now)
     db.add(message)
     await db.flush()
     return protocol.ChatMessageEvent(
         message_id=message.id, author=member.public(), text=text, sent_at=now
-    )
-
-
-async def _may_chat(db: AsyncSession, user_id: uuid.UUID, now: datetime) -> bool:
-    learner = await db.get(User, user_id)
-    if learner is None:
-        return False
-    return await consents.has_consent(
-        db, learner, "chat", await consents.learner_today(db, learner, now)
     )
 
 
@@ -95,7 +46,6 @@ async def chat_delete(
     message_id: uuid.UUID,
     now: datetime,
 ) -> protocol.ChatDeleted:
-    await require_live(db, session_id)
     message = await db.get(ChatMessage, message_id)
     if message is None or message.session_id != session_id:
         raise CommandRefused("not_found", "No such message in this room.")
@@ -116,7 +66,6 @@ async def poll_start(
     options: list[str],
     now: datetime,
 ) -> protocol.PollStarted:
-    await require_live(db, session_id)
     if await live_rooms.running_poll(db, session_id) is not None:
         raise CommandRefused("poll_running", "Close the running poll first.")
     poll = Poll(
@@ -149,7 +98,6 @@ async def poll_vote(
     option: int,
     now: datetime,
 ) -> protocol.PollResults:
-    await require_live(db, session_id)
     poll = await _open_poll(db, session_id, poll_id)
     if option >= len(poll.options):
         raise CommandRefused(
@@ -168,7 +116,6 @@ async def poll_vote(
 async def poll_close(
     db: AsyncSession, *, session_id: uuid.UUID, poll_id: uuid.UUID, now: datetime
 ) -> protocol.PollClosed:
-    await require_live(db, session_id)
     poll = await _open_poll(db, session_id, poll_id)
     poll.closed_at = now
     await db.flush()
@@ -184,7 +131,6 @@ async def breakout_start(
     presence: FreshnessCutoff,
 ) -> protocol.BreakoutStarted:
     """Groups of the learners present now, countries mixed as evenly as the room allows."""
-    await require_live(db, session_id)
     if await live_rooms.running_breakout(db, session_id) is not None:
         raise CommandRefused("breakout_running", "End the running breakout first.")
     learners = {
@@ -221,26 +167,12 @@ async def breakout_start(
 async def breakout_end(
     db: AsyncSession, *, session_id: uuid.UUID, now: datetime
 ) -> protocol.BreakoutEnded:
-    await require_live(db, session_id)
     running = await live_rooms.running_breakout(db, session_id)
     if running is None:
         raise CommandRefused("no_breakout", "No breakout is running.")
     running.ended_at = now
     await db.flush()
     return protocol.BreakoutEnded(breakout_id=running.id)
-
-
-async def _learner_of(db: AsyncSession, live: LiveSession, user_id: uuid.UUID) -> None:
-    found = await db.scalars(
-        select(col(ClassLearner.learner_id))
-        .join(ExchangeClass, col(ExchangeClass.class_id) == col(ClassLearner.class_id))
-        .where(
-            col(ExchangeClass.exchange_id) == live.exchange_id,
-            col(ClassLearner.learner_id) == user_id,
-        )
-    )
-    if found.first() is None:
-        raise CommandRefused("invalid_target", "Teachers moderate the learners of this session.")
 
 
 async def member_mute(
@@ -252,8 +184,6 @@ async def member_mute(
     minutes: int,
     now: datetime,
 ) -> protocol.MemberMuted:
-    live = await require_live(db, session_id)
-    await _learner_of(db, live, user_id)
     until = now + timedelta(minutes=minutes)
     db.add(
         RoomModeration(
@@ -277,8 +207,6 @@ async def member_remove(
     user_id: uuid.UUID,
     now: datetime,
 ) -> protocol.MemberRemoved:
-    live = await require_live(db, session_id)
-    await _learner_of(db, live, user_id)
     if await is_removed(db, session_id=session_id, user_id=user_id):
         raise CommandRefused("already_removed", "The learner was removed already.")
     db.add(

@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from app.accounts.tables import User
 from app.live import protocol
-from app.live.outcomes import CloseCode, RoomRefused
+from app.live.protocol import CloseCode, RoomMember, RoomRefused
 from app.live.rules.window import RoomWindow, room_phase
 from app.live.tables import (
     BreakoutRound,
@@ -25,7 +25,7 @@ from app.live.tables import (
     PresenceInterval,
     RoomEvent,
 )
-from app.live.tickets import RoomMember, is_removed, room_member, ticket_consent_check
+from app.live.tickets import is_removed, room_member, ticket_consent_check
 from app.scheduling.tables import LiveSession
 
 

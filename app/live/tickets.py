@@ -23,8 +23,7 @@ from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
 from app.core.errors import Conflict, Forbidden
 from app.core.security.tokens import InvalidToken, KeyRing
 from app.families import consents
-from app.live.outcomes import CloseCode, RoomRefused
-from app.live.protocol import Member, Role
+from app.live.protocol import CloseCode, Role, RoomMember, RoomRefused
 from app.live.rules.window import RoomWindow, room_phase
 from app.live.tables import LiveTicketUse, RoomModeration
 from app.matching.tables import ExchangeClass
@@ -33,24 +32,6 @@ from app.scheduling import sessions
 from app.scheduling.tables import LiveSession
 
 TICKET_KIND: Final = "ws_ticket"
-
-
-@dataclass(frozen=True)
-class RoomMember:
-    user_id: uuid.UUID
-    display_name: str
-    role: Role
-    class_id: uuid.UUID | None
-    country: str | None
-
-    def public(self) -> Member:
-        return Member(
-            id=self.user_id,
-            display_name=self.display_name,
-            role=self.role,
-            class_id=self.class_id,
-            country=self.country,
-        )
 
 
 async def room_member(db: AsyncSession, *, live: LiveSession, user: User) -> RoomMember | None:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from app.live import protocol
-from app.live.outcomes import CloseCode
+from app.live.protocol import CloseCode
 
 SCHEMAS = "#/components/schemas/{model}"
 CHANNEL = "liveRoom"

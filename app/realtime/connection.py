@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from app.live.outcomes import CloseCode
-from app.live.protocol import encode
-from app.live.tickets import RoomMember
+from app.live.protocol import CloseCode, RoomMember, encode
 from app.realtime.limits import StrikeWindow, TokenBucket
 
 log = logging.getLogger(__name__)

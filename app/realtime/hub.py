@@ -34,13 +34,12 @@ from app.core.settings import Settings
 from app.live import protocol
 from app.live import rooms as live_rooms
 from app.live import tickets as live_tickets
-from app.live.outcomes import CloseCode, RoomRefused
+from app.live.protocol import CloseCode, RoomMember, RoomRefused
 from app.live.rooms import FreshnessCutoff
 from app.live.rules.window import RoomWindow
-from app.live.tickets import RoomMember
 from app.realtime.broker import Broker, RoomEvent
-from app.realtime.commands import handle_frame
 from app.realtime.connection import Connection
+from app.realtime.frames import handle_frame
 from app.realtime.limits import StrikeWindow, TokenBucket
 from app.realtime.redaction import install_ticket_redaction
 from app.realtime.room import Room

@@ -14,7 +14,7 @@ import json
 import logging
 import uuid
 
-from app.live.outcomes import CloseCode
+from app.live.protocol import CloseCode
 from app.realtime.broker import Broker, RoomEvent, RoomSubscription
 from app.realtime.connection import Connection
 

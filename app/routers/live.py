@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from app.context import AppContext
 from app.core.tables import utcnow
 from app.live import tickets as live_tickets
-from app.live.outcomes import CloseCode
+from app.live.protocol import CloseCode
 from app.live.schemas import TicketPublic
 from app.realtime.asyncapi import build_document
 from app.routers.deps import ContextDep, CurrentUser, SessionDep

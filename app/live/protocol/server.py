@@ -1,10 +1,5 @@
-"""The live-room protocol (CONTRACT.md, "Live room"): every message as a pydantic model,
-discriminated on `type`. The WebSocket endpoint parses with these models, the hub sends them,
-and `app.realtime.asyncapi` publishes them as an AsyncAPI document: one source for all three.
-
-Client commands carry a client-chosen `id`. Room events (broadcast to the room) carry `seq`;
-`welcome`, `ack`, `error` and `pong` go to one connection only and carry no `seq`.
-"""
+"""Server to client: room events (broadcast, numbered with `seq`) and the direct events one
+connection gets (`welcome`, `ack`, `error`, `pong`)."""
 
 from __future__ import annotations
 
@@ -12,186 +7,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-Role = Literal["teacher", "learner", "observer"]
-CommandId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-
-
-# --- client to server --------------------------------------------------------------------
-
-
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: CommandId
-
-
-class ChatSend(_Command):
-    """Everyone not muted (observers only watch)."""
-
-    type: Literal["chat.send"]
-    text: Text
-
-
-class ChatDelete(_Command):
-    """Teachers."""
-
-    type: Literal["chat.delete"]
-    message_id: uuid.UUID
-
-
-class PollStart(_Command):
-    """Teachers; one poll runs at a time."""
-
-    type: Literal["poll.start"]
-    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    options: Annotated[
-        list[
-            Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-        ],
-        Field(min_length=2, max_length=10),
-    ]
-
-
-class PollVote(_Command):
-    """Learners; `option` is an index into the poll's options. Voting again changes the vote."""
-
-    type: Literal["poll.vote"]
-    poll_id: uuid.UUID
-    option: Annotated[int, Field(ge=0)]
-
-
-class PollClose(_Command):
-    """Teachers."""
-
-    type: Literal["poll.close"]
-    poll_id: uuid.UUID
-
-
-class BreakoutStart(_Command):
-    """Teachers; groups the learners present, mixing countries."""
-
-    type: Literal["breakout.start"]
-    group_size: Annotated[int, Field(ge=2, le=50)]
-
-
-class BreakoutEnd(_Command):
-    """Teachers."""
-
-    type: Literal["breakout.end"]
-
-
-class MemberMute(_Command):
-    """Teachers; mutes a learner's chat for `minutes`."""
-
-    type: Literal["member.mute"]
-    user_id: uuid.UUID
-    minutes: Annotated[int, Field(ge=1, le=24 * 60)]
-
-
-class MemberRemove(_Command):
-    """Teachers; the learner's connections close with 4003 and they cannot rejoin."""
-
-    type: Literal["member.remove"]
-    user_id: uuid.UUID
-
-
-class HandRaise(_Command):
-    """Everyone in the room but observers."""
-
-    type: Literal["hand.raise"]
-
-
-class ReactionSend(_Command):
-    """Everyone in the room but observers."""
-
-    type: Literal["reaction.send"]
-    emoji: Annotated[str, StringConstraints(min_length=1, max_length=16)]
-
-
-class SessionEnd(_Command):
-    """Teachers; closes the room for everyone with 4004."""
-
-    type: Literal["session.end"]
-
-
-class Ping(_Command):
-    """Everyone; answered with `pong` to the sender only."""
-
-    type: Literal["ping"]
-
-
-ClientCommand = Annotated[
-    ChatSend
-    | ChatDelete
-    | PollStart
-    | PollVote
-    | PollClose
-    | BreakoutStart
-    | BreakoutEnd
-    | MemberMute
-    | MemberRemove
-    | HandRaise
-    | ReactionSend
-    | SessionEnd
-    | Ping,
-    Field(discriminator="type"),
-]
-COMMANDS: TypeAdapter[ClientCommand] = TypeAdapter(ClientCommand)
-COMMAND_MODELS: tuple[type[_Command], ...] = get_args(get_args(ClientCommand)[0])
-
-
-def message_type(model: type[BaseModel]) -> str:
-    """The `type` literal a message model carries."""
-    (value,) = get_args(model.model_fields["type"].annotation)
-    return str(value)
-
-
-COMMAND_TYPES = frozenset(message_type(m) for m in COMMAND_MODELS)
-TEACHER_COMMANDS = frozenset(
-    {
-        "chat.delete",
-        "poll.start",
-        "poll.close",
-        "breakout.start",
-        "breakout.end",
-        "member.mute",
-        "member.remove",
-        "session.end",
-    }
-)
-LEARNER_COMMANDS = frozenset({"poll.vote"})
-OBSERVER_COMMANDS = frozenset({"ping"})
-
-
-def may_send(role: Role, command_type: str) -> bool:
-    if role == "observer":
-        return command_type in OBSERVER_COMMANDS
-    if command_type in TEACHER_COMMANDS:
-        return role == "teacher"
-    if command_type in LEARNER_COMMANDS:
-        return role == "learner"
-    return True
-
-
-# --- server to client --------------------------------------------------------------------
+from app.live.protocol.members import Member
 
 
 class _Event(BaseModel):
     # Serialized fields with defaults are always present, so the schema lists them as required.
     model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
-
-
-class Member(BaseModel):
-    """What the room shows of a member: partner schools see no more than this."""
-
-    id: uuid.UUID
-    display_name: str
-    role: Role
-    class_id: uuid.UUID | None
-    country: str | None
 
 
 class _RoomEvent(_Event):

@@ -1,0 +1,170 @@
+"""`apply(db, member, command, room)`: the one way a room command takes effect.
+
+Every permission check happens here, once, before the command changes anything: the role may
+send this command (`protocol.may_send`), the session is live, a chat message is within the
+length limit and its author neither muted nor without the `chat` consent, a moderated member is
+a learner of the session. Then `app.live.commands` makes the change and returns the room event.
+The hub calls `apply` inside its unit of work, under the room's lock; it numbers, commits and
+broadcasts what comes back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.accounts.tables import User
+from app.classes.tables import ClassLearner
+from app.families import consents
+from app.live import commands, protocol
+from app.live.protocol import CommandRefused, RoomMember
+from app.live.rooms import FreshnessCutoff
+from app.live.tables import RoomModeration
+from app.matching.tables import ExchangeClass
+from app.scheduling.tables import LiveSession
+
+_FORBIDDEN = {"observer": "Observers only watch.", "learner": "Only teachers may do this."}
+
+
+@dataclass(frozen=True)
+class RoomCall:
+    """Where and when a command is applied: its room, the time and presence cut-off, and the
+    chat length limit."""
+
+    session_id: uuid.UUID
+    presence: FreshnessCutoff
+    chat_max_chars: int
+
+    @property
+    def now(self) -> datetime:
+        return self.presence.now
+
+
+async def apply(
+    db: AsyncSession, member: RoomMember, command: protocol.ClientCommand, room: RoomCall
+) -> list[protocol.RoomEventModel]:
+    """The room events `command` produces; `CommandRefused` when it may not be applied."""
+    if not protocol.may_send(member.role, command.type):
+        raise CommandRefused("forbidden", _FORBIDDEN.get(member.role, "Only learners vote."))
+    if isinstance(command, protocol.SessionEnd):
+        return [
+            await commands.session_end(db, session_id=room.session_id, member=member, now=room.now)
+        ]
+    live = await _require_live(db, room.session_id)
+    return [await _dispatch(db, member, command, room, live)]
+
+
+async def _dispatch(
+    db: AsyncSession,
+    member: RoomMember,
+    command: protocol.ClientCommand,
+    room: RoomCall,
+    live: LiveSession,
+) -> protocol.RoomEventModel:
+    sid, now = live.id, room.now
+    match command:
+        case protocol.ChatSend(text=text):
+            await _may_chat(db, member, text, room)
+            return await commands.chat_send(db, session_id=sid, member=member, text=text, now=now)
+        case protocol.ChatDelete(message_id=message_id):
+            return await commands.chat_delete(
+                db, session_id=sid, member=member, message_id=message_id, now=now
+            )
+        case protocol.PollStart(question=question, options=options):
+            return await commands.poll_start(
+                db, session_id=sid, member=member, question=question, options=options, now=now
+            )
+        case protocol.PollVote(poll_id=poll_id, option=option):
+            return await commands.poll_vote(
+                db, session_id=sid, member=member, poll_id=poll_id, option=option, now=now
+            )
+        case protocol.PollClose(poll_id=poll_id):
+            return await commands.poll_close(db, session_id=sid, poll_id=poll_id, now=now)
+        case protocol.BreakoutStart(group_size=group_size):
+            return await commands.breakout_start(
+                db, session_id=sid, member=member, group_size=group_size, presence=room.presence
+            )
+        case protocol.BreakoutEnd():
+            return await commands.breakout_end(db, session_id=sid, now=now)
+        case protocol.MemberMute(user_id=user_id, minutes=minutes):
+            await _learner_of(db, live, user_id)
+            return await commands.member_mute(
+                db, session_id=sid, member=member, user_id=user_id, minutes=minutes, now=now
+            )
+        case protocol.MemberRemove(user_id=user_id):
+            await _learner_of(db, live, user_id)
+            return await commands.member_remove(
+                db, session_id=sid, member=member, user_id=user_id, now=now
+            )
+        case protocol.HandRaise():
+            return protocol.HandRaised(user_id=member.user_id)
+        case protocol.ReactionSend(emoji=emoji):
+            return protocol.Reaction(user_id=member.user_id, emoji=emoji)
+    raise CommandRefused("unknown_type", f"Unhandled command {command.type!r}.")
+
+
+# --- the checks ----------------------------------------------------------------------------
+
+
+async def _require_live(db: AsyncSession, session_id: uuid.UUID) -> LiveSession:
+    live = await db.get(LiveSession, session_id)
+    if live is None or live.status in ("ended", "cancelled"):
+        raise CommandRefused("room_closed", "The session is over.")
+    return live
+
+
+async def _may_chat(db: AsyncSession, member: RoomMember, text: str, room: RoomCall) -> None:
+    if len(text) > room.chat_max_chars:
+        raise CommandRefused(
+            "text_too_long", f"A message holds at most {room.chat_max_chars} characters."
+        )
+    until = await muted_until(db, session_id=room.session_id, user_id=member.user_id, now=room.now)
+    if until is not None:
+        raise CommandRefused("muted", f"A teacher muted you until {until.isoformat()}.")
+    if member.role == "learner" and not await _has_chat_consent(db, member.user_id, room.now):
+        raise CommandRefused(
+            "consent_required",
+            "Chat needs consent (purpose `chat`): it was not given or was withdrawn.",
+        )
+
+
+async def muted_until(
+    db: AsyncSession, *, session_id: uuid.UUID, user_id: uuid.UUID, now: datetime
+) -> datetime | None:
+    return await db.scalar(
+        select(col(RoomModeration.until))
+        .where(
+            col(RoomModeration.session_id) == session_id,
+            col(RoomModeration.user_id) == user_id,
+            col(RoomModeration.kind) == "mute",
+            col(RoomModeration.until) > now,
+        )
+        .order_by(col(RoomModeration.until).desc())
+    )
+
+
+async def _has_chat_consent(db: AsyncSession, user_id: uuid.UUID, now: datetime) -> bool:
+    learner = await db.get(User, user_id)
+    if learner is None:
+        return False
+    return await consents.has_consent(
+        db, learner, "chat", await consents.learner_today(db, learner, now)
+    )
+
+
+async def _learner_of(db: AsyncSession, live: LiveSession, user_id: uuid.UUID) -> None:
+    found = await db.scalars(
+        select(col(ClassLearner.learner_id))
+        .join(ExchangeClass, col(ExchangeClass.class_id) == col(ClassLearner.class_id))
+        .where(
+            col(ExchangeClass.exchange_id) == live.exchange_id,
+            col(ClassLearner.learner_id) == user_id,
+        )
+    )
+    if found.first() is None:
+        raise CommandRefused("invalid_target", "Teachers moderate the learners of this session.")

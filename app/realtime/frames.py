@@ -1,0 +1,120 @@
+"""Inbound frames: the transport's limits, then the pure parse, then one command applied in
+one unit of work by `app.live.apply` (which does every permission check).
+
+Every refusal is an `error` event `{id, code, message}` to the sender; the connection stays up
+and the room is unaffected. Only a frame over the size limit (1009) and a client that keeps
+exceeding the rate limit (4008) lose the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.live import protocol
+from app.live.apply import RoomCall, apply
+from app.live.protocol import CloseCode, CommandRefused, RoomMember, RoomRefused
+
+if TYPE_CHECKING:
+    from app.realtime.connection import Connection
+    from app.realtime.hub import Emitted, Hub
+    from app.realtime.room import Room
+
+log = logging.getLogger(__name__)
+
+
+def _too_big(text: str | None, data: bytes | None, limit: int) -> bool:
+    if data is not None:
+        return len(data) > limit
+    if text is None or len(text) * 4 <= limit:  # UTF-8 takes at most 4 bytes a character
+        return False
+    return len(text) > limit or len(text.encode()) > limit
+
+
+def _within_limits(hub: Hub, connection: Connection, text: str | None, data: bytes | None) -> bool:
+    """Size and rate: a frame over either is dropped (and, past the limits, the connection)."""
+    if _too_big(text, data, hub.settings.ws_max_frame_bytes):
+        connection.abort(CloseCode.FRAME_TOO_BIG, "frame too big")
+        return False
+    now = asyncio.get_running_loop().time()
+    if not connection.bucket.take(now):
+        connection.send(
+            protocol.Error(id=None, code="rate_limited", message="Too many commands: slow down.")
+        )
+        if connection.strikes.strike(now):
+            connection.close(CloseCode.SLOW_DOWN, "rate limit exceeded")
+        return False
+    return True
+
+
+async def handle_frame(
+    hub: Hub, room: Room, connection: Connection, text: str | None, data: bytes | None
+) -> None:
+    if not _within_limits(hub, connection, text, data):
+        return
+    command = protocol.parse_command(text)
+    if isinstance(command, protocol.Error):
+        connection.send(command)
+        return
+    if isinstance(command, protocol.Ping):
+        connection.send(protocol.Pong(id=command.id))
+        return
+    member = connection.member
+    assert member is not None
+    await _run(hub, room, connection, member, command)
+
+
+async def _run(
+    hub: Hub,
+    room: Room,
+    connection: Connection,
+    member: RoomMember,
+    command: protocol.ClientCommand,
+) -> None:
+    """Apply under the room's lock; ack the sender before the broadcast; say what failed."""
+    acked = False
+
+    def ack(emitted: Emitted) -> None:  # before the broadcast: the sender learns its seq first
+        nonlocal acked
+        acked = True
+        connection.send(protocol.Ack(id=command.id, seq=emitted.seqs[0] if emitted.seqs else None))
+
+    call = RoomCall(
+        session_id=room.session_id,
+        presence=hub.presence(),
+        chat_max_chars=hub.settings.ws_chat_max_chars,
+    )
+
+    async def build(db: AsyncSession) -> list[protocol.RoomEventModel]:
+        return await apply(db, member, command, call)
+
+    try:
+        emitted = await hub.emit(
+            room.session_id, build, actor_id=member.user_id, command_id=command.id, on_commit=ack
+        )
+    except CommandRefused as refused:
+        connection.send(
+            protocol.Error(
+                id=command.id, code=refused.code, message=refused.message, details=refused.details
+            )
+        )
+        return
+    except RoomRefused as refused:
+        connection.close(refused.code, refused.reason)
+        return
+    except Exception:
+        log.exception("live command failed", extra={"session_id": room.key, "type": command.type})
+        if not acked:  # stored but not broadcast: the room resumes around the gap
+            connection.send(
+                protocol.Error(
+                    id=command.id, code="internal_error", message="The command failed; try again."
+                )
+            )
+        return
+    if emitted.duplicate_of is not None:
+        connection.send(protocol.Ack(id=command.id, seq=emitted.duplicate_of, duplicate=True))
+    elif isinstance(command, protocol.SessionEnd):
+        await hub.forget_room(room.session_id)
