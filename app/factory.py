@@ -5,16 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import error_handlers
 from app.accounts.auth import ensure_admin
-from app.attendance.closer import SessionCloser
-from app.attendance.retention import DataRetention
-from app.attendance.sheets import measure_from_settings
+from app.background import background_for
 from app.context import AppContext
 from app.core.clock import Clock, system_clock
 from app.core.db import create_engine, session_factory, unit_of_work
@@ -23,7 +20,6 @@ from app.core.security import passwords
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings, get_settings, resolve_secret
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from app.notifications.outbox import start_sender
 from app.realtime.broker import Retention, make_broker
 from app.routers.api import include_routers
 
@@ -59,18 +55,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             clock=clock,
         )
         app.state.ctx = ctx
-        outbox = start_sender(
-            ctx.db_factory, smtp_url=settings.smtp_url, poll_seconds=settings.outbox_poll_seconds
-        )
-        closer = SessionCloser(
-            ctx.db_factory,
-            clock=clock,
-            measure=measure_from_settings(settings),
-            poll_seconds=settings.absence_alerts_poll_seconds,
-            retention=DataRetention(settings.retention_chat_days, settings.retention_presence_days),
-            purge_seconds=settings.retention_purge_seconds,
-        )
-        closer.start()
+        background = background_for(ctx)
+        app.state.background = background
         try:
             if settings.admin_email and settings.admin_password:
                 async with unit_of_work(ctx.db_factory) as db:
@@ -78,17 +64,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
                         db, email=settings.admin_email, password=settings.admin_password
                     ):
                         log.info("bootstrap admin created", extra={"email": settings.admin_email})
-            await ctx.matching.fail_abandoned(
-                stale_after=timedelta(seconds=settings.matching_stale_seconds)
-            )
+            await background.start()
             await ctx.hub.start()
             yield
         finally:
-            await closer.close()
-            if outbox is not None:
-                await outbox.close()
             await ctx.hub.stop()
-            await ctx.matching.close()
+            await background.stop()
             await broker.close()
             await engine.dispose()
 

@@ -90,13 +90,7 @@ class SessionCloser:
         self._retention = retention
         self._purge_every = purge_seconds
         self._next_purge = 0.0
-        self._loop = Loop("session-close", self.run_once, interval=poll_seconds)
-
-    def start(self) -> None:
-        self._loop.start()
-
-    async def close(self) -> None:
-        await self._loop.stop()
+        self.loop = Loop("session-close", self.run_once, interval=poll_seconds)
 
     async def run_once(self) -> int:
         now = self._clock()

@@ -161,18 +161,10 @@ class OutboxSender:
         self._db_factory = db_factory
         self._config = config
         self._poll = poll_seconds
-        self._loop = Loop(
+        # stopping lets a message being sent finish (sent and recorded) first
+        self.loop = Loop(
             "outbox-sender", self.drain, interval=poll_seconds, first_delay=poll_seconds
         )
-
-    # --- running in the background ----------------------------------------------------------
-
-    def start(self) -> None:
-        self._loop.start()
-
-    async def close(self) -> None:
-        """Stop; a message being sent is finished (sent and recorded) first."""
-        await self._loop.stop()
 
     # --- draining ---------------------------------------------------------------------------
 
@@ -274,13 +266,12 @@ class OutboxSender:
         return "failed" if permanent else "retry_later"
 
 
-def start_sender(
+def email_sender(
     db_factory: async_sessionmaker[AsyncSession], *, smtp_url: str | None, poll_seconds: float
 ) -> OutboxSender | None:
-    """Turn e-mail on (and start its sender) when an SMTP URL is configured, else off."""
+    """Turn e-mail on (the sender, for `app.background` to run) when an SMTP URL is
+    configured, else off."""
     notifications.configure(email=bool(smtp_url))
     if not smtp_url:
         return None
-    sender = OutboxSender(db_factory, parse_smtp_url(smtp_url), poll_seconds=poll_seconds)
-    sender.start()
-    return sender
+    return OutboxSender(db_factory, parse_smtp_url(smtp_url), poll_seconds=poll_seconds)

@@ -6,8 +6,9 @@
 - `emit` is the one way a room event comes to exist: under the room's lock, in one short unit
   of work, the change is stored with the event and its `seq`; only after the commit is the event
   appended to the broker, which fans it out to every process's room.
-- A sweeper refreshes this process's presence heartbeats, closes the presence of processes that
-  went silent, and ends rooms whose scheduled end plus grace has passed.
+- The sweeper (`app.realtime.sweeper`, run by `app.background`) refreshes this process's
+  presence heartbeats, closes the presence of processes that went silent, and ends rooms whose
+  scheduled end plus grace has passed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from starlette.websockets import WebSocket
 from app.attendance import certificates
 from app.core.clock import Clock, system_clock
 from app.core.db import unit_of_work
-from app.core.loops import Loop
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
 from app.live import protocol
@@ -43,7 +43,6 @@ from app.realtime.frames import handle_frame
 from app.realtime.limits import StrikeWindow, TokenBucket
 from app.realtime.redaction import install_ticket_redaction
 from app.realtime.room import Room
-from app.realtime.sweeper import sweeper_loop
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +77,6 @@ class Hub:
         )
         self.rooms: dict[uuid.UUID, Room] = {}
         self._rooms_lock = asyncio.Lock()
-        self._sweeper: Loop | None = None
         self._serving: set[Connection] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -96,8 +94,6 @@ class Hub:
 
     async def start(self) -> None:
         install_ticket_redaction()
-        self._sweeper = sweeper_loop(self)
-        self._sweeper.start()
 
     async def stop(self) -> None:
         """Close every connection (1012: restarting, resume elsewhere) and the rooms."""
@@ -106,8 +102,6 @@ class Hub:
             connection.abort(CloseCode.RESTARTING, "server restarting: resume")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), self.settings.ws_close_timeout_s)
-        if self._sweeper is not None:
-            await self._sweeper.stop()
         async with self._rooms_lock:
             for room in list(self.rooms.values()):
                 await room.close()

@@ -1,0 +1,85 @@
+"""Every background loop of a process, started and stopped in one place: the lifespan.
+
+- `session-close`: closes ended sessions' attendance, alerts absences, and purges expired chat
+  and presence (every `PASSERELLE_ABSENCE_ALERTS_POLL_SECONDS`);
+- `live-sweeper`: this process's presence heartbeat, closes silent processes' presence, ends
+  rooms on schedule (every `PASSERELLE_WS_SWEEP_INTERVAL_S`);
+- `matching-abandoned`: fails matching runs whose process is gone, no heartbeat (every
+  `PASSERELLE_MATCHING_STALE_SECONDS`);
+- `outbox-sender`: sends queued e-mail, only with `PASSERELLE_SMTP_URL` (every
+  `PASSERELLE_OUTBOX_POLL_SECONDS`).
+
+Each is an `app.core.loops.Loop`: the same start, stop with a bounded grace, and restart when
+its task dies. At start-up, before any loop runs, matching runs left by a process that is gone
+are failed once, so no request sees them as still running. Stopping stops the loops, newest
+first, then cancels the matching runs in flight (they are marked failed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from app.attendance.closer import SessionCloser
+from app.attendance.retention import DataRetention
+from app.attendance.sheets import measure_from_settings
+from app.context import AppContext
+from app.core.loops import Loop
+from app.matching.runner import MatchingRunner
+from app.notifications.outbox import email_sender
+from app.realtime.sweeper import sweeper_loop
+
+
+@dataclass
+class Background:
+    matching: MatchingRunner
+    matching_stale_after: timedelta
+    loops: list[Loop] = field(default_factory=list)
+
+    async def start(self) -> None:
+        await self.matching.fail_abandoned(stale_after=self.matching_stale_after)
+        for loop in self.loops:
+            loop.start()
+
+    async def stop(self) -> None:
+        for loop in reversed(self.loops):
+            await loop.stop()
+        await self.matching.close()
+
+    def loop(self, name: str) -> Loop:
+        return next(loop for loop in self.loops if loop.name == name)
+
+
+def background_for(ctx: AppContext) -> Background:
+    """The loops this process runs, from its settings (not started)."""
+    settings = ctx.settings
+    stale_after = timedelta(seconds=settings.matching_stale_seconds)
+    closer = SessionCloser(
+        ctx.db_factory,
+        clock=ctx.clock,
+        measure=measure_from_settings(settings),
+        poll_seconds=settings.absence_alerts_poll_seconds,
+        retention=DataRetention(settings.retention_chat_days, settings.retention_presence_days),
+        purge_seconds=settings.retention_purge_seconds,
+    )
+
+    async def fail_abandoned() -> None:
+        await ctx.matching.fail_abandoned(stale_after=stale_after)
+
+    background = Background(ctx.matching, stale_after)
+    background.loops += [
+        closer.loop,
+        sweeper_loop(ctx.hub),
+        Loop(
+            "matching-abandoned",
+            fail_abandoned,
+            interval=settings.matching_stale_seconds,
+            first_delay=settings.matching_stale_seconds,
+        ),
+    ]
+    sender = email_sender(
+        ctx.db_factory, smtp_url=settings.smtp_url, poll_seconds=settings.outbox_poll_seconds
+    )
+    if sender is not None:
+        background.loops.append(sender.loop)
+    return background
