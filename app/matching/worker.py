@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.matching.rules.compatibility import check_pair, group_check, prepare
+from app.matching.rules.compatibility import PreparedClass, check_pair, group_check, prepare
 from app.matching.rules.groups import solve_groups
 from app.matching.rules.pair_graph import compatible_pairs
 from app.matching.rules.pairs import solve_pairs
@@ -82,78 +82,113 @@ def _shares(profiles: Sequence[ClassProfile], matched: set[ClassId]) -> dict[str
 
 
 def run_matching(instance: MatchingInstance) -> MatchingOutcome:
-    profiles = instance.profiles
-    country = {p.id: p.country for p in profiles}
-    graph = compatible_pairs(profiles, instance.options)
-    reasons = graph.reasons
-    prepared = {p.id: prepare(p, instance.options) for p in profiles}
-    weights = {
-        (a, b): _solver_weight(a, b, score, instance, country)
-        for a, b, score in graph.edges()
-        if frozenset((a, b)) not in instance.excluded_pairs
-    }
-
-    def pair_proposal(a: ClassId, b: ClassId) -> ProposalOut:
-        checked = check_pair(prepared[a], prepared[b], instance.options)
-        assert not isinstance(checked, Refusal)
-        return _pair_proposal(checked)
-
-    nodes = [p.id for p in profiles]
-    proposals: list[ProposalOut] = []
-    if instance.group_size == 2:
-        result = solve_pairs(nodes, [(a, b, w) for (a, b), w in weights.items()])
-        for a, b, _weight in result.pairs:
-            proposals.append(pair_proposal(a, b))
-        upper_bound, gap, exact = result.upper_bound, result.gap, True
-    else:
-
-        def group_ok(members: tuple[ClassId, ...]) -> int | None:
-            for i, a in enumerate(members):
-                for b in members[i + 1 :]:
-                    if frozenset((a, b)) in instance.excluded_pairs:
-                        return None
-            checked = group_check([prepared[m] for m in members], instance.options)
-            return None if isinstance(checked, Refusal) else checked.score
-
-        groups = solve_groups(
-            nodes,
-            country,
-            weights,
-            instance.group_size,
-            group_ok,
-            time_budget_s=instance.time_budget_s,
-            seed=instance.seed,
-            clock=time.monotonic,
-        )
-        for members, _score in groups.groups:
-            checked = group_check([prepared[m] for m in members], instance.options)
-            assert not isinstance(checked, Refusal)
-            proposals.append(
-                ProposalOut(
-                    tuple(sorted(members)),
-                    checked.score,
-                    dict(checked.breakdown),
-                    tuple(checked.shared_languages),
-                    tuple(checked.common_windows),
-                )
-            )
-        for a, b, _weight in groups.pairs.pairs:
-            proposals.append(pair_proposal(a, b))
-        upper_bound = groups.best_bound if groups.best_bound is not None else float("nan")
-        gap, exact = (groups.gap if groups.gap is not None else float("nan")), groups.exact
-    objective = sum(p.score for p in proposals)
+    """The run's proposals: the compatibility graph, then optimal pairs or groups, then the
+    outcome with the classes left unmatched and why."""
+    problem = _Problem.of(instance)
+    solved = _solve_pairs(problem) if instance.group_size == 2 else _solve_groups(problem)
+    proposals = solved.proposals
     matched = {c for p in proposals for c in p.class_ids}
     unmatched = [
-        (p.id, reasons.get(p.id) or "not_selected") for p in profiles if p.id not in matched
+        (p.id, problem.reasons.get(p.id) or "not_selected")
+        for p in instance.profiles
+        if p.id not in matched
     ]
     return MatchingOutcome(
         proposals=proposals,
         unmatched=unmatched,
-        objective=objective,
-        upper_bound=upper_bound,
-        gap=gap,
-        exact=exact,
-        shares=_shares(profiles, matched),
+        objective=sum(p.score for p in proposals),
+        upper_bound=solved.upper_bound,
+        gap=solved.gap,
+        exact=solved.exact,
+        shares=_shares(instance.profiles, matched),
+    )
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """The instance prepared for the solvers: every class's country and prepared profile, the
+    solver weight of each compatible pair, and why classes without a partner have none."""
+
+    instance: MatchingInstance
+    country: dict[ClassId, str]
+    prepared: dict[ClassId, PreparedClass]
+    weights: dict[tuple[ClassId, ClassId], int]
+    reasons: Mapping[ClassId, UnmatchedReason | None]
+
+    @classmethod
+    def of(cls, instance: MatchingInstance) -> _Problem:
+        profiles = instance.profiles
+        country = {p.id: p.country for p in profiles}
+        graph = compatible_pairs(profiles, instance.options)
+        weights = {
+            (a, b): _solver_weight(a, b, score, instance, country)
+            for a, b, score in graph.edges()
+            if frozenset((a, b)) not in instance.excluded_pairs
+        }
+        prepared = {p.id: prepare(p, instance.options) for p in profiles}
+        return cls(instance, country, prepared, weights, graph.reasons)
+
+    def pair_proposal(self, a: ClassId, b: ClassId) -> ProposalOut:
+        checked = check_pair(self.prepared[a], self.prepared[b], self.instance.options)
+        assert not isinstance(checked, Refusal)
+        return _pair_proposal(checked)
+
+
+@dataclass(frozen=True)
+class _Solved:
+    proposals: list[ProposalOut]
+    upper_bound: float
+    gap: float
+    exact: bool
+
+
+def _solve_pairs(problem: _Problem) -> _Solved:
+    nodes = [p.id for p in problem.instance.profiles]
+    result = solve_pairs(nodes, [(a, b, w) for (a, b), w in problem.weights.items()])
+    proposals = [problem.pair_proposal(a, b) for a, b, _weight in result.pairs]
+    return _Solved(proposals, result.upper_bound, result.gap, exact=True)
+
+
+def _solve_groups(problem: _Problem) -> _Solved:
+    instance, prepared = problem.instance, problem.prepared
+
+    def group_ok(members: tuple[ClassId, ...]) -> int | None:
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if frozenset((a, b)) in instance.excluded_pairs:
+                    return None
+        checked = group_check([prepared[m] for m in members], instance.options)
+        return None if isinstance(checked, Refusal) else checked.score
+
+    groups = solve_groups(
+        [p.id for p in instance.profiles],
+        problem.country,
+        problem.weights,
+        instance.group_size,
+        group_ok,
+        time_budget_s=instance.time_budget_s,
+        seed=instance.seed,
+        clock=time.monotonic,
+    )
+    proposals: list[ProposalOut] = []
+    for members, _score in groups.groups:
+        checked = group_check([prepared[m] for m in members], instance.options)
+        assert not isinstance(checked, Refusal)
+        proposals.append(
+            ProposalOut(
+                tuple(sorted(members)),
+                checked.score,
+                dict(checked.breakdown),
+                tuple(checked.shared_languages),
+                tuple(checked.common_windows),
+            )
+        )
+    proposals += [problem.pair_proposal(a, b) for a, b, _weight in groups.pairs.pairs]
+    return _Solved(
+        proposals,
+        upper_bound=groups.best_bound if groups.best_bound is not None else float("nan"),
+        gap=groups.gap if groups.gap is not None else float("nan"),
+        exact=groups.exact,
     )
 
 

@@ -280,30 +280,8 @@ def contact_seconds(
 
     Raises ValueError on naive datetimes, on spans of more than one user, on a window that
     ends before it starts, or on overlapping windows."""
-    _aware(now, "now")
-    for start, end in windows:
-        _aware(start, "window start")
-        _aware(end, "window end")
-        if end < start:
-            raise ValueError("a window must not end before it starts")
-    ordered = sorted(windows)
-    if any(ordered[i][0] < ordered[i - 1][1] for i in range(1, len(ordered))):
-        raise ValueError("windows must not overlap")
-    user: uuid.UUID | None = None
-    pieces: list[tuple[datetime, datetime]] = []
-    for span in spans:
-        joined, left = span.joined_at, span.left_at
-        if joined.tzinfo is None or (left is not None and left.tzinfo is None):
-            raise _naive_span()
-        if user is None:
-            user = span.user_id
-        elif span.user_id != user:
-            raise ValueError("contact_seconds takes the spans of one user")
-        if left is not None and left < joined:  # clock skew: ignored
-            continue
-        high = now if left is None or left > now else left
-        if joined < high:
-            pieces.append((joined, high))
+    ordered = _checked_windows(windows, now)
+    pieces = _online_pieces(spans, now)
     if not pieces:
         return 0
     merged = _union(pieces)
@@ -322,3 +300,39 @@ def contact_seconds(
             j += 1
         total += inside // SECOND
     return total
+
+
+def _checked_windows(
+    windows: Sequence[tuple[datetime, datetime]], now: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The windows in order, checked: aware, none ending before it starts, none overlapping."""
+    _aware(now, "now")
+    for start, end in windows:
+        _aware(start, "window start")
+        _aware(end, "window end")
+        if end < start:
+            raise ValueError("a window must not end before it starts")
+    ordered = sorted(windows)
+    if any(ordered[i][0] < ordered[i - 1][1] for i in range(1, len(ordered))):
+        raise ValueError("windows must not overlap")
+    return ordered
+
+
+def _online_pieces(spans: Iterable[Span], now: datetime) -> list[tuple[datetime, datetime]]:
+    """One user's spans as `(joined, left or now)`, skewed and empty ones left out."""
+    user: uuid.UUID | None = None
+    pieces: list[tuple[datetime, datetime]] = []
+    for span in spans:
+        joined, left = span.joined_at, span.left_at
+        if joined.tzinfo is None or (left is not None and left.tzinfo is None):
+            raise _naive_span()
+        if user is None:
+            user = span.user_id
+        elif span.user_id != user:
+            raise ValueError("contact_seconds takes the spans of one user")
+        if left is not None and left < joined:  # clock skew: ignored
+            continue
+        high = now if left is None or left > now else left
+        if joined < high:
+            pieces.append((joined, high))
+    return pieces

@@ -1,7 +1,13 @@
 """Edmonds' primal-dual blossom algorithm, warm-started, that also returns its dual solution.
 
-The algorithm is J. van Rantwijk's O(n^3) formulation (the one networkx and rustworkx
-implement) in its maximum-cardinality mode, ported to plain integer vertices. Two changes:
+The algorithm is J. van Rantwijk's O(n^3) formulation of Galil's "Efficient Algorithms for
+Finding Maximum Matching in Graphs" (ACM Computing Surveys, 1986), in its maximum-cardinality
+mode. The published version this port follows, function by function and with the same names
+(`_Blossom` with `childs`, `edges`, `best`; `assign_label`, `scan_blossom`, `add_blossom`,
+`expand_blossom`, `augment_blossom`, `augment_matching`), is `max_weight_matching` in
+networkx 3.6.1, `networkx/algorithms/matching.py` (BSD-3-Clause; van Rantwijk's
+`mwmatching.py` of 2008 as networkx adapted it); compare the two side by side. It is one
+function on purpose, like its source. Ported to plain integer vertices, with two changes:
 
 - it starts from a given matching and given vertex duals instead of the empty matching, so a
   solve that starts from a good fractional solution only has a few augmentations left to do;

@@ -134,22 +134,7 @@ def solve_groups(
     `scores_are_pair_means` adds `pair_mean_bound` as a bound. Deterministic for a given `seed`
     when no clock is given (and `workers` is 1). Groups scoring 0 are never formed.
     """
-    if group_size not in (3, 4):
-        raise ValueError("groups have 3 or 4 classes")
-    names = sorted(set(nodes))
-    if len(names) != len(nodes):
-        raise ValueError("nodes must be distinct")
-    if missing := [name for name in names if name not in countries]:
-        raise ValueError(f"no country for {missing[0]!r}")
-    index = {name: i for i, name in enumerate(names)}
-    weight: dict[tuple[int, int], int] = {}
-    for (x, y), value in pair_weight.items():
-        if x not in index or y not in index or countries[x] == countries[y]:
-            raise ValueError(f"({x!r}, {y!r}) is not a pair of known classes of two countries")
-        if not isinstance(value, int) or not 0 <= value <= 1000:
-            raise ValueError(f"pair weights are integers 0..1000, not {value!r}")
-        key = (min(index[x], index[y]), max(index[x], index[y]))
-        weight[key] = max(value, weight.get(key, value))
+    names, weight = _checked(nodes, countries, pair_weight, group_size)
     budget = Budget(time_budget_s, clock)
     deterministic = clock is None
     search = GroupSearch(
@@ -173,6 +158,44 @@ def solve_groups(
         exact, bound = solved[0], solved[1] if extra is None else min(solved[1], extra)
     else:
         _heuristic(search, budget, deterministic, max_rounds)
+    return _result(search, names, weight, exact=exact, bound=bound)
+
+
+def _checked(
+    nodes: Sequence[str],
+    countries: Mapping[str, str],
+    pair_weight: Mapping[tuple[str, str], int],
+    group_size: int,
+) -> tuple[list[str], dict[tuple[int, int], int]]:
+    """The input checked: the sorted names, and the weights by index pair `(low, high)`."""
+    if group_size not in (3, 4):
+        raise ValueError("groups have 3 or 4 classes")
+    names = sorted(set(nodes))
+    if len(names) != len(nodes):
+        raise ValueError("nodes must be distinct")
+    if missing := [name for name in names if name not in countries]:
+        raise ValueError(f"no country for {missing[0]!r}")
+    index = {name: i for i, name in enumerate(names)}
+    weight: dict[tuple[int, int], int] = {}
+    for (x, y), value in pair_weight.items():
+        if x not in index or y not in index or countries[x] == countries[y]:
+            raise ValueError(f"({x!r}, {y!r}) is not a pair of known classes of two countries")
+        if not isinstance(value, int) or not 0 <= value <= 1000:
+            raise ValueError(f"pair weights are integers 0..1000, not {value!r}")
+        key = (min(index[x], index[y]), max(index[x], index[y]))
+        weight[key] = max(value, weight.get(key, value))
+    return names, weight
+
+
+def _result(
+    search: GroupSearch,
+    names: list[str],
+    weight: dict[tuple[int, int], int],
+    *,
+    exact: bool,
+    bound: float | None,
+) -> GroupResult:
+    """The groups found, and the best pairs among the classes left over."""
     groups = sorted(
         (tuple(names[i] for i in members), score) for members, score in search.groups.values()
     )

@@ -231,6 +231,38 @@ def find_slots(
         raise ValueError("at least one member is needed")
     if limit < 1:
         raise ValueError("limit must be at least 1")
+    window = _window(start=start, end=end, duration=duration, now=now, step=step)
+    spans = [member_spans(member, *window.days) for member in members]
+    found, counts = _scan(spans, _busy(members), window)
+    total = (window.stop - window.first) // window.grid if window.stop > window.first else 0
+    found.sort(key=lambda item: (-item[0], item[1]))
+    items = [_slot(members, t, t + window.length, value) for value, t in found[:limit]]
+    counts = {"candidates": total, **counts, "available": len(found)}
+    return SlotSearch(items, None if found else _empty_reason(total, counts), counts)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The search in epoch minutes: grid starts in [first, stop), every `grid` minutes."""
+
+    first: int
+    stop: int
+    grid: int
+    length: int
+    range_end: int
+    not_before: int
+    days: tuple[int, int]  # the ordinals of the dates whose spans can matter
+
+
+def _window(
+    *,
+    start: datetime,
+    end: datetime,
+    duration: timedelta,
+    now: datetime,
+    step: timedelta,
+) -> _Window:
+    """The range and grid checked, in epoch minutes."""
     length = _whole_minutes(duration, "duration")
     grid = _whole_minutes(step, "step")
     if DAY % grid:
@@ -239,16 +271,29 @@ def find_slots(
     range_end, not_before = epoch_minutes(end), epoch_minutes(now, up=True)
     if start >= end:
         raise ValueError("start must be before end")
-    first, stop = -(-low // grid) * grid, -(-high // grid) * grid
-    days = (low // DAY + EPOCH_ORDINAL - 1, high // DAY + EPOCH_ORDINAL + 1)
-    spans = [member_spans(member, *days) for member in members]
-    busy = _busy(members)
+    return _Window(
+        first=-(-low // grid) * grid,
+        stop=-(-high // grid) * grid,
+        grid=grid,
+        length=length,
+        range_end=range_end,
+        not_before=not_before,
+        days=(low // DAY + EPOCH_ORDINAL - 1, high // DAY + EPOCH_ORDINAL + 1),
+    )
 
+
+def _scan(
+    spans: list[list[Span]], busy: list[tuple[int, int]], window: _Window
+) -> tuple[list[tuple[float, int]], dict[str, int]]:
+    """One pass along the grid: `(score, start)` of every slot found, and how many candidates
+    each constraint removed. Members' spans and the busy intervals are walked with pointers."""
+    grid, stop, length = window.grid, window.stop, window.length
+    range_end, not_before = window.range_end, window.not_before
     counts: dict[str, int] = dict.fromkeys(EMPTY_REASONS, 0)
     found: list[tuple[float, int]] = []
-    pointers = [0] * len(members)
+    pointers = [0] * len(spans)
     booked_at = 0
-    t = first
+    t = window.first
     while t < stop:
         target = t
         current: list[Span] = []
@@ -286,12 +331,7 @@ def find_slots(
             margins = [min(t - span[0], span[1] - finish) for span in current]
             found.append((score(margins), t))
         t += grid
-
-    total = (stop - first) // grid if stop > first else 0
-    found.sort(key=lambda item: (-item[0], item[1]))
-    items = [_slot(members, t, t + length, value) for value, t in found[:limit]]
-    counts = {"candidates": total, **counts, "available": len(found)}
-    return SlotSearch(items, None if found else _empty_reason(total, counts), counts)
+    return found, counts
 
 
 def _slot(members: Sequence[MemberCalendar], low: int, high: int, value: float) -> Slot:
