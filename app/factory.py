@@ -23,6 +23,7 @@ from app.core.security import passwords
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings, get_settings, resolve_secret
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.mobility.sweeper import MobilitySweeper
 from app.notifications.outbox import start_sender
 from app.realtime.broker import Retention, make_broker
 from app.routers.api import include_routers
@@ -71,6 +72,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             purge_seconds=settings.retention_purge_seconds,
         )
         closer.start()
+        mobility_sweeper = MobilitySweeper(
+            ctx.db_factory,
+            clock=clock,
+            interval=settings.mobility_sweep_seconds,
+            grace=timedelta(hours=settings.checkin_grace_hours),
+            retention=timedelta(days=settings.retention_mobility_days),
+        )
+        mobility_sweeper.start()
         try:
             if settings.admin_email and settings.admin_password:
                 async with unit_of_work(ctx.db_factory) as db:
@@ -84,6 +93,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             await ctx.hub.start()
             yield
         finally:
+            await mobility_sweeper.close()
             await closer.close()
             if outbox is not None:
                 await outbox.close()
