@@ -206,12 +206,12 @@ async def test_lists_creation_templates_and_export_by_role(
     # The export: coordinators (their own school's sending mobilities) and admins.
     for person in PEOPLE:
         response = await w.call(w.people[person], "GET", "/mobilities/export")
-        expected = 200 if person in {"admin"} or person.endswith("coordinator") else 403
+        expected = 200 if person == "admin" or person.endswith("coordinator") else 403
         if response.status_code != expected:
             problems.append(f"{person} GET export: {response.status_code}")
         elif expected == 200:
-            ids = {r["mobility-id"] for r in response.json()["items"]}
+            exported = {r["mobility-id"] for r in response.json()["items"]}
             should = person in ("admin", "sending_coordinator")
-            if (mid in ids) != should:
-                problems.append(f"{person} GET export: {ids}")
+            if (mid in exported) != should:
+                problems.append(f"{person} GET export: {exported}")
     assert not problems, "\n".join(problems)
