@@ -19,6 +19,7 @@ from app.live.tables import (
     RoomModeration,
 )
 from app.matching.tables import Exchange, ExchangeClass, MatchingRun
+from app.mobility.tables import CheckIn, ChecklistItem, ChecklistTemplate, Incident, Mobility
 from app.notifications.tables import Notification, OutboxMessage
 from app.organisations.tables import Network, NetworkMember, Organisation
 from app.scheduling.tables import CalendarFeed, LiveSession, SessionSeries
@@ -33,6 +34,9 @@ __all__ = [
     "CalendarFeed",
     "Certificate",
     "ChatMessage",
+    "CheckIn",
+    "ChecklistItem",
+    "ChecklistTemplate",
     "ClassLearner",
     "ClassTeacher",
     "Consent",
@@ -40,9 +44,11 @@ __all__ = [
     "ExchangeClass",
     "GuardianInvite",
     "GuardianLink",
+    "Incident",
     "LiveSession",
     "LiveTicketUse",
     "MatchingRun",
+    "Mobility",
     "Network",
     "NetworkMember",
     "Notification",

@@ -6,6 +6,9 @@
   rooms on schedule (every `PASSERELLE_WS_SWEEP_INTERVAL_S`);
 - `matching-abandoned`: fails matching runs whose process is gone, no heartbeat (every
   `PASSERELLE_MATCHING_STALE_SECONDS`);
+- `mobility-sweep`: check-ins falling due and missed (alerting both tutors once), overdue
+  checklist reminders, mobility free-text retention (every
+  `PASSERELLE_MOBILITY_SWEEP_SECONDS`);
 - `outbox-sender`: sends queued e-mail, only with `PASSERELLE_SMTP_URL` (every
   `PASSERELLE_OUTBOX_POLL_SECONDS`).
 
@@ -26,6 +29,7 @@ from app.attendance.sheets import measure_from_settings
 from app.context import AppContext
 from app.core.loops import Loop
 from app.matching.runner import MatchingRunner
+from app.mobility.sweeper import MobilitySweeper
 from app.notifications.outbox import email_sender
 from app.realtime.sweeper import sweeper_loop
 
@@ -66,10 +70,18 @@ def background_for(ctx: AppContext) -> Background:
     async def fail_abandoned() -> None:
         await ctx.matching.fail_abandoned(stale_after=stale_after)
 
+    mobility = MobilitySweeper(
+        ctx.db_factory,
+        clock=ctx.clock,
+        interval=settings.mobility_sweep_seconds,
+        grace=timedelta(hours=settings.checkin_grace_hours),
+        retention=timedelta(days=settings.retention_mobility_days),
+    )
     background = Background(ctx.matching, stale_after)
     background.loops += [
         closer.loop,
         sweeper_loop(ctx.hub),
+        mobility.loop,
         Loop(
             "matching-abandoned",
             fail_abandoned,

@@ -121,8 +121,13 @@ RENAME = {"display_name": "Renamed"}
 A_STAFF = users_of("a", "coordinator", "teacher", "teacher2", "spare")
 A_LEARNERS = users_of("a", "learner", "learner2")
 
+# A school's mobility checklist template (docs/mobility.md).
+TEMPLATE = {"items": [{"title": "Passport", "owner": "guardian", "days_before_start": 30}]}
+
 ADMIN = "admin"
 ADMIN_ROWS = [
+    Row(ADMIN, "GET", "/organisations/{org_c}/checklist-template", 200),
+    Row(ADMIN, "PUT", "/organisations/{org_c}/checklist-template", 200, TEMPLATE),
     Row(ADMIN, "GET", "/learners/{learner_c}/certificates", 200),
     Row(ADMIN, "GET", "/learners/{learner_a}/hours", 200),
     Row(ADMIN, "GET", "/learners/{learner_a}/hours.csv", 200),
@@ -195,6 +200,13 @@ ADMIN_ROWS = [
 
 CA, CB, CC = "coordinator_a", "coordinator_b", "coordinator_c"
 COORDINATOR_ROWS = [
+    Row(CA, "GET", "/organisations/{org_a}/checklist-template", 200),
+    Row(CA, "PUT", "/organisations/{org_a}/checklist-template", 200, TEMPLATE),
+    Row(CA, "GET", "/organisations/{org_b}/checklist-template", 403),
+    Row(CA, "PUT", "/organisations/{org_b}/checklist-template", 403, TEMPLATE),
+    Row(CB, "PUT", "/organisations/{org_a}/checklist-template", 403, TEMPLATE),
+    Row(CC, "GET", "/organisations/{org_a}/checklist-template", 404),
+    Row(CC, "PUT", "/organisations/{org_a}/checklist-template", 404, TEMPLATE),
     Row(CA, "GET", "/learners/{learner_a}/certificates", 200),
     Row(CB, "GET", "/learners/{learner_a}/certificates", 404),
     Row(CA, "GET", "/learners/{learner_a}/hours", 200),
@@ -441,6 +453,11 @@ COORDINATOR_ROWS = [
 
 TA, T2, TB = "teacher_a", "teacher2_a", "teacher_b"
 TEACHER_ROWS = [
+    Row(TA, "GET", "/organisations/{org_a}/checklist-template", 200),
+    Row(TA, "PUT", "/organisations/{org_a}/checklist-template", 403, TEMPLATE),
+    Row(TA, "GET", "/organisations/{org_b}/checklist-template", 403),
+    Row(TA, "GET", "/organisations/{org_c}/checklist-template", 404),
+    Row(TA, "PUT", "/organisations/{org_c}/checklist-template", 404, TEMPLATE),
     Row(TA, "GET", "/learners/{learner_a}/certificates", 200),
     Row(TB, "GET", "/learners/{learner_a}/certificates", 404),
     Row(TA, "GET", "/learners/{learner_a}/hours", 200),
@@ -601,6 +618,10 @@ TEACHER_ROWS = [
 
 LA, L2, LB = "learner_a", "learner2_a", "learner_b"
 LEARNER_ROWS = [
+    Row(LA, "GET", "/organisations/{org_a}/checklist-template", 403),
+    Row(LA, "PUT", "/organisations/{org_a}/checklist-template", 403, TEMPLATE),
+    Row(LA, "GET", "/organisations/{org_c}/checklist-template", 404),
+    Row(LA, "PUT", "/organisations/{org_c}/checklist-template", 404, TEMPLATE),
     Row(LA, "GET", "/learners/{learner_a}/certificates", 200),
     Row(L2, "GET", "/learners/{learner_a}/certificates", 404),
     Row(LA, "GET", "/learners/{learner_a}/hours", 200),
@@ -702,6 +723,10 @@ LEARNER_ROWS = [
 
 GA, GB = "guardian_a", "guardian_b"
 GUARDIAN_ROWS = [
+    Row(GA, "GET", "/organisations/{org_a}/checklist-template", 403),
+    Row(GA, "PUT", "/organisations/{org_a}/checklist-template", 403, TEMPLATE),
+    Row(GB, "GET", "/organisations/{org_a}/checklist-template", 404),
+    Row(GA, "PUT", "/organisations/{org_c}/checklist-template", 404, TEMPLATE),
     Row(GA, "GET", "/learners/{learner_a}/certificates", 200),
     Row(GB, "GET", "/learners/{learner_a}/certificates", 404),
     Row(GA, "GET", "/learners/{learner_a}/hours", 200),

@@ -39,6 +39,10 @@ ACTIONS = (
     "attendance.overridden",
     "attendance.override_removed",
     "certificate.issued",
+    "mobility.created",
+    "mobility.status_changed",
+    "mobility.incident_logged",
+    "mobility.outcomes_recorded",
 )
 
 

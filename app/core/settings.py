@@ -87,6 +87,14 @@ class Settings(BaseSettings):
     retention_presence_days: int = Field(default=90, ge=1, le=3650)
     retention_purge_seconds: float = Field(default=3600.0, gt=0)
 
+    # Mobility (docs/mobility.md): a check-in unanswered this many hours after it fell due is
+    # missed; how often each process sweeps (missed and due check-ins, overdue checklist
+    # items); days after a mobility's end before its check-in notes, reflection and incident
+    # descriptions are purged.
+    checkin_grace_hours: float = Field(default=24.0, gt=0, le=24 * 14)
+    mobility_sweep_seconds: float = Field(default=60.0, gt=0)
+    retention_mobility_days: int = Field(default=365, ge=1, le=3650)
+
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     log_json: bool = True
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -55,6 +55,40 @@ class FamilyHours(BaseModel):
     countries_met: list[str]
 
 
+class FamilyChecklistItem(BaseModel):
+    id: uuid.UUID
+    title: str
+    due_on: date
+    done_at: datetime | None
+
+
+class FamilyCheckin(BaseModel):
+    id: uuid.UUID
+    due_at: datetime
+    status: Literal["due", "answered", "missed"]
+    note: str | None = Field(description="Only when the learner chose to share it")
+
+
+class FamilyMobility(BaseModel):
+    """A physical or blended mobility (docs/mobility.md); never the incident log."""
+
+    id: uuid.UUID
+    kind: str
+    status: str
+    starts_on: date
+    ends_on: date
+    city: str
+    country: str
+    receiving_school: PartnerSchool | None
+    sending_tutor: str | None
+    receiving_tutor: str | None
+    emergency_phone: str | None = Field(description="The receiving school's emergency number")
+    checklist_done: int
+    checklist_total: int
+    my_items: list[FamilyChecklistItem] = Field(description="Checklist items guardians own")
+    checkins: list[FamilyCheckin]
+
+
 class FamilyLearner(BaseModel):
     learner_id: uuid.UUID
     display_name: str
@@ -68,6 +102,7 @@ class FamilyLearner(BaseModel):
     recent_attendance: list[FamilyAttendance] = Field(description="Latest sessions, newest first")
     hours: FamilyHours
     absence_alerts: bool = Field(description="Whether you hear when this learner misses one")
+    mobilities: list[FamilyMobility] = Field(description="Physical and blended mobilities")
 
 
 class FamilyView(BaseModel):

@@ -27,6 +27,7 @@ from app.core.errors import Forbidden, not_found
 from app.families import consents
 from app.families.consents import ConsentState, LearnerFacts
 from app.matching.tables import Exchange, ExchangeClass
+from app.mobility.family import FamilyMobility, for_family
 from app.organisations.tables import Organisation
 from app.scheduling.tables import LiveSession
 
@@ -53,6 +54,7 @@ class FamilyEntry:
     recent: list[Attended]  # the latest sessions held, newest first
     hours: LearnerHours
     absence_alerts: bool
+    mobilities: list[FamilyMobility]
 
 
 async def _partners_by_exchange(
@@ -164,6 +166,7 @@ async def _entry(
             stale_after=measure.stale_after,
         ),
         absence_alerts=bool(link and link.absence_alerts),
+        mobilities=await for_family(db, learner_id=learner.id),
     )
 
 

@@ -44,6 +44,10 @@ def configure(*, email: bool) -> None:
     _email = email
 
 
+def email_enabled() -> bool:
+    return _email
+
+
 @dataclass(frozen=True)
 class Recipient:
     user: User

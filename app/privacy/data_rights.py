@@ -2,13 +2,14 @@
 
 Export: the account, family links, classes, consents, sessions of their classes, logins
 (without hashes), feeds, invitations, notifications, e-mails, the audit records about them,
-participation certificates, and, generically, every other row of every table that points at
-them.
+participation certificates, mobilities (app/mobility/privacy.py), and, generically, every
+other row of every table that points at them.
 
 Erasure keeps the account row (ids stay valid for statistics and the legal record) but leaves
 no personal data: the address and name become pseudonyms, the birth date goes, the password
 becomes unusable, the account is switched off; family links, logins, feeds, invitations,
-notifications, e-mails and participation certificates (signed copies of the name) go. Consent
+notifications, e-mails, participation certificates (signed copies of the name) and a
+learner's mobilities go. Consent
 records stay, pseudonymous, as proof of what was consented (GDPR art. 7(1)); the audit trail
 stays. Every copy of the old name or address
 anywhere else (room presence snapshots, room events) is replaced by the pseudonym.
@@ -40,6 +41,7 @@ from app.core.security.passwords import hash_password
 from app.families.guardian_invites import invite_status
 from app.families.tables import Consent, GuardianInvite
 from app.matching.tables import ExchangeClass
+from app.mobility import privacy as mobility_data
 from app.notifications.tables import Notification, OutboxMessage
 from app.organisations.tables import Organisation
 from app.scheduling.tables import CalendarFeed, LiveSession
@@ -59,6 +61,7 @@ _COVERED = frozenset(
         "outbox",
         "audit_record",
         "certificate",
+        *mobility_data.TABLES,
     }
 )
 _SECRET_COLUMN = re.compile(r"hash|token|secret|password", re.IGNORECASE)
@@ -189,6 +192,9 @@ async def export(
         ],
         "audit_records": [_row(r) for r in await audit_trail.about(db, uid)],
         "certificates": [_row(c) for c in await _rows(db, Certificate, "learner_id", uid)],
+        "mobilities": await mobility_data.export_for(
+            db, uid, by_guardian=actor.role == "guardian" and actor.id != uid
+        ),
         "other_records": await _other_records(db, uid),
     }
     await audit(db, actor, "user.exported", "user", uid, {})
@@ -280,6 +286,7 @@ async def erase(db: AsyncSession, *, actor: User, user_id: uuid.UUID, now: datet
         delete(Certificate).where(col(Certificate.learner_id) == uid),  # they hold the name
     ):
         await db.execute(statement)
+    await mobility_data.erase_for(db, uid)
     await _replace_copies(db, {old_email: target.email, old_name: target.display_name})
     await audit(db, actor, "user.erased", "user", uid, {"role": target.role})
     return target

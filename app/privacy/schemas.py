@@ -40,6 +40,10 @@ class UserExport(BaseModel):
     certificates: list[dict[str, Any]] = Field(
         description="Participation certificates issued to the person (signed payloads)"
     )
+    mobilities: dict[str, Any] = Field(
+        description="Mobilities: `as_learner` (with checklists, check-ins and, unless a "
+        "guardian asks, the incident log) and the ids of those tutored, `as_tutor`"
+    )
     other_records: dict[str, list[dict[str, Any]]] = Field(
         description="Every other row that points at the person, by table"
     )

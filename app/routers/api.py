@@ -15,6 +15,7 @@ from app.routers import (
     health,
     live,
     matching,
+    mobility,
     networks,
     notifications,
     organisations,
@@ -43,6 +44,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(attendance_reports.router)  # before attendance: its CSV routes
     api.include_router(attendance.router)
     api.include_router(certificates.router)
+    api.include_router(mobility.router)
     app.include_router(health.router)
     app.include_router(api)
     app.include_router(sessions.feeds)

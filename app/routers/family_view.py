@@ -16,14 +16,18 @@ from app.family_view.schemas import (
     AbsenceAlerts,
     AbsenceAlertsPublic,
     FamilyAttendance,
+    FamilyCheckin,
+    FamilyChecklistItem,
     FamilyExchangeHours,
     FamilyHours,
     FamilyLearner,
+    FamilyMobility,
     FamilySession,
     FamilyView,
     PartnerSchool,
 )
 from app.family_view.service import FamilyEntry
+from app.mobility.family import FamilyMobility as MobilityEntry
 from app.organisations.tables import Organisation
 from app.routers.deps import ContextDep, CurrentUser, SessionDep
 from app.routers.families import consent_public
@@ -34,6 +38,33 @@ router = APIRouter(tags=["families"])
 
 def _school(org: Organisation) -> PartnerSchool:
     return PartnerSchool(organisation_id=org.id, name=org.name, country=org.country)
+
+
+def _mobility(found: MobilityEntry) -> FamilyMobility:
+    m = found.mobility
+    return FamilyMobility(
+        id=m.id,
+        kind=m.kind,
+        status=m.status,
+        starts_on=m.starts_on,
+        ends_on=m.ends_on,
+        city=m.city,
+        country=m.country,
+        receiving_school=_school(found.receiving) if found.receiving else None,
+        sending_tutor=found.sending_tutor,
+        receiving_tutor=found.receiving_tutor,
+        emergency_phone=m.emergency_phone,
+        checklist_done=found.done,
+        checklist_total=found.total,
+        my_items=[
+            FamilyChecklistItem(id=i.id, title=i.title, due_on=i.due_on, done_at=i.done_at)
+            for i in found.guardian_items
+        ],
+        checkins=[
+            FamilyCheckin(id=c.id, due_at=c.due_at, status=c.status, note=c.note)
+            for c in found.checkins
+        ],
+    )
 
 
 def _learner(entry: FamilyEntry) -> FamilyLearner:
@@ -85,6 +116,7 @@ def _learner(entry: FamilyEntry) -> FamilyLearner:
             countries_met=entry.hours.countries,
         ),
         absence_alerts=entry.absence_alerts,
+        mobilities=[_mobility(m) for m in entry.mobilities],
     )
 
 

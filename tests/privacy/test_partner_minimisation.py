@@ -48,6 +48,27 @@ async def test_a_partner_teacher_never_sees_birth_dates_emails_or_guardians(
     birth_date = emilie_record.json()["birth_date"]
     assert birth_date
 
+    # Émilie's blended mobility to Bologna, the partner teacher her receiving tutor.
+    start = datetime.now(UTC).date() + timedelta(days=30)
+    mobility = await api.create(
+        f"{API}/mobilities",
+        {
+            "learner_id": emilie.id,
+            "sending_organisation_id": fr.id,
+            "receiving_organisation_id": it.id,
+            "kind": "blended",
+            "exchange_id": exchange.id,
+            "starts_on": start.isoformat(),
+            "ends_on": (start + timedelta(days=14)).isoformat(),
+            "city": "Bologna",
+            "country": "IT",
+            "placement": {"company": "Osteria"},
+            "sending_tutor_id": fr.teacher.id,
+            "receiving_tutor_id": it.teacher.id,
+        },
+        fr.coordinator,
+    )
+
     people = [emilie.id, guardian.id, fr.teacher.id, fr.coordinator.id, marco.id]
     candidates = {
         "organisation_id": [fr.id, it.id],
@@ -59,6 +80,7 @@ async def test_a_partner_teacher_never_sees_birth_dates_emails_or_guardians(
         "session_id": [session["id"]],
         "run_id": [seen_by_admin.json().get("run_id") or str(uuid.uuid4())],
         "certificate_id": [str(uuid.uuid4())],
+        "mobility_id": [mobility["id"]],
         "token": [feed.json()["url"].rsplit("/", 1)[1].removesuffix(".ics")],
     }
     secrets = [

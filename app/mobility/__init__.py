@@ -1,0 +1,1 @@
+"""Physical and blended mobility: records, preparation, monitoring and follow-up."""

@@ -1,0 +1,1 @@
+"""Pure rules of mobility: status transitions, checklists, check-ins, EWP and Europass shapes."""
