@@ -34,7 +34,12 @@ async def server(settings: Settings) -> AsyncIterator[WebServer]:
     await _empty_tables(settings.database_url)
     prefix = f"passerelle-web-{secrets.token_hex(6)}:"
     live = settings.model_copy(
-        update={"ws_room_opens_minutes_before": 600, "broker_key_prefix": prefix}
+        update={
+            "ws_room_opens_minutes_before": 600,
+            "broker_key_prefix": prefix,
+            # the tests move the clock by a minute: no presence may look abandoned meanwhile
+            "ws_presence_stale_s": 3600.0,
+        }
     )
     async with web_server(live) as running:
         yield running

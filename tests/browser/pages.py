@@ -33,12 +33,14 @@ class Traffic:
     sent: list[dict[str, Any]] = field(default_factory=list)
     received: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    sockets: list[str] = field(default_factory=list)
 
     def console(self, message: ConsoleMessage) -> None:
         if message.type == "error" and "Failed to load resource" not in message.text:
             self.errors.append(message.text)
 
     def websocket(self, socket: WebSocket) -> None:
+        self.sockets.append(socket.url)
         socket.on("framesent", lambda payload: self.sent.append(_frame(payload)))
         socket.on("framereceived", lambda payload: self.received.append(_frame(payload)))
 

@@ -3,18 +3,25 @@
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
+/** The accessible name of a button about someone: its visible text, then who. */
+const about = (visible, name) => (name ? `${visible} (${name})` : null);
+
 /** A button that asks to be pressed twice: the first press turns it into its confirmation. */
-function twoStep(label, confirmLabel, action, attrs = {}) {
-  const button = h('button', { type: 'button', class: 'small danger', ...attrs }, label);
+function twoStep(label, confirmLabel, action, { name, ...attrs } = {}) {
+  const button = h('button', { type: 'button', class: 'small danger', 'aria-label': about(label, name), ...attrs }, label);
   let armed = false;
+  const show = (text) => {
+    button.textContent = text;
+    if (name) button.setAttribute('aria-label', about(text, name));
+  };
   button.addEventListener('click', () => {
     if (armed) {
       action();
       return;
     }
     armed = true;
-    button.textContent = confirmLabel;
-    setTimeout(() => { armed = false; button.textContent = label; }, 5000);
+    show(confirmLabel);
+    setTimeout(() => { armed = false; show(label); }, 5000);
   });
   return button;
 }
@@ -22,7 +29,7 @@ function twoStep(label, confirmLabel, action, attrs = {}) {
 export function teacherChatActions(view, message) {
   return h('button', {
     type: 'button', class: 'small secondary',
-    'aria-label': t('room.delete_message_of', { name: message.author.display_name }),
+    'aria-label': about(t('room.delete'), message.author.display_name),
     onclick: () => view.command('chat.delete', { message_id: message.message_id }),
   }, t('room.delete'));
 }
@@ -31,12 +38,12 @@ export function teacherMemberActions(view, member) {
   return h('span', { class: 'row' },
     h('button', {
       type: 'button', class: 'small secondary',
-      'aria-label': t('room.mute_name', { name: member.display_name }),
+      'aria-label': about(t('room.mute'), member.display_name),
       onclick: () => view.command('member.mute', { user_id: member.id, minutes: 10 }),
     }, t('room.mute')),
     twoStep(t('room.remove'), t('room.confirm_remove'),
       () => view.command('member.remove', { user_id: member.id }),
-      { 'aria-label': t('room.remove_name', { name: member.display_name }) }));
+      { name: member.display_name }));
 }
 
 export function teacherBreakoutControls(view) {

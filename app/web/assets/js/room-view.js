@@ -34,7 +34,7 @@ export class RoomView {
 
   build() {
     this.status = h('p', { class: 'connection', role: 'status', 'data-state': 'connecting' }, t('room.connecting'));
-    this.chatLog = h('ul', { class: 'chat-log', role: 'log', 'aria-label': t('room.chat') });
+    this.chatLog = h('ul', { class: 'chat-log' });
     const input = h('input', { id: 'chat-text', name: 'text', maxlength: 2000, autocomplete: 'off', required: true });
     this.chatForm = h('form', { class: 'chat-form' },
       h('label', { for: 'chat-text', class: 'visually-hidden' }, t('room.message')),
@@ -59,7 +59,8 @@ export class RoomView {
     clear(this.root,
       this.status,
       h('div', { class: 'room' },
-        h('section', { class: 'card', 'aria-labelledby': 'chat-h' }, h('h2', { id: 'chat-h' }, t('room.chat')), this.chatLog, this.chatForm),
+        h('section', { class: 'card', 'aria-labelledby': 'chat-h' }, h('h2', { id: 'chat-h' }, t('room.chat')),
+          h('div', { role: 'log', 'aria-labelledby': 'chat-h' }, this.chatLog), this.chatForm),
         h('section', { class: 'card', 'aria-labelledby': 'people-h' }, h('h2', { id: 'people-h' }, t('room.people'), ' ', this.peopleCount), this.people),
         h('section', { class: 'card', 'aria-labelledby': 'poll-h' }, h('h2', { id: 'poll-h' }, t('room.poll')), this.poll),
         h('section', { class: 'card', 'aria-labelledby': 'breakout-h' }, h('h2', { id: 'breakout-h' }, t('room.breakout')), this.breakout),
