@@ -70,12 +70,14 @@ async def new_page(
 
 
 async def log_in(page: Page, base_url: str, path: str, email: str, password: str) -> None:
-    """Opens `path`; the client sends a stranger to the login, and back after it."""
+    """Opens `path`; the client sends a stranger to the login, and back after it (in any
+    language: the fields are found by their ids)."""
     await page.goto(base_url + path)
-    await expect(page.get_by_label("E-mail")).to_be_visible()
-    await page.get_by_label("E-mail").fill(email)
-    await page.get_by_label("Password").fill(password)
-    await page.get_by_role("button", name="Log in").click()
+    form = page.locator("#login-form")
+    await expect(form).to_be_visible()
+    await form.locator("#email").fill(email)
+    await form.locator("#password").fill(password)
+    await form.locator("[type=submit]").click()
 
 
 async def check_page(page: Page, name: str) -> None:
