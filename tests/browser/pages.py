@@ -11,14 +11,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, WebSocket
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    ViewportSize,
+    WebSocket,
+)
 from playwright.async_api import expect as _expect
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 ARTIFACTS = Path(os.environ.get("PASSERELLE_TEST_ARTIFACTS", ROOT / "test-artifacts"))
-PHONE = {"width": 375, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
+PHONE = ViewportSize(width=375, height=740)
+DESKTOP = ViewportSize(width=1280, height=800)
 WAIT_MS = 15_000
 
 expect = _expect

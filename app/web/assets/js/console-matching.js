@@ -20,7 +20,8 @@ async function proposal(p) {
     h('p', {}, t('matching.score', { score: formatNumber(p.score * 100, 0) })),
     h('details', {}, h('summary', {}, t('matching.why')),
       h('ul', {}, Object.entries(p.score_breakdown).map(([criterion, value]) => h('li', {},
-        `${t(`criterion.${criterion}`)}: +${formatNumber(value, 3)}`)))));
+        `${t(`criterion.${criterion}`)}: +${formatNumber(value, 3)}`)))),
+    h('p', {}, h('a', { href: `#exchange/${p.exchange_id}` }, t('matching.open_exchange'))));
 }
 
 async function showRun(box, runId) {
