@@ -80,6 +80,10 @@ async def test_a_guardian_consents_and_the_minor_joins(server: WebServer, browse
     await expect(minor.locator("#presence")).to_contain_text("Ville Korhonen")
     await check_page(minor, "join-room-fi")
 
+    await minor.goto(server.base_url + "/")  # a learner's start page: the sessions to join
+    await expect(minor.locator("#session-list a")).to_have_attribute("href", f"/join/{session}")
+    await check_page(minor, "learner-sessions")
+
     openapi = (await server.http.get("/openapi.json")).json()
     asyncapi = (await server.http.get("/asyncapi.json")).json()
     for recorded in (minor_traffic, guardian_traffic):

@@ -16,10 +16,11 @@ async function showSessions(user) {
   const section = $('#my-sessions');
   section.hidden = false;
   clear($('#who'), user.display_name);
-  const since = new Date(Date.now() - 3 * 3600 * 1000).toISOString();
-  const page = await get(`${API}/sessions${query({ start: since, status: 'scheduled', limit: 20 })}`);
-  const render = () => clear($('#session-list'), page.items.length
-    ? page.items.map((s) => h('li', {},
+  const since = new Date().toISOString(); // sessions not over yet
+  const page = await get(`${API}/sessions${query({ start: since, limit: 50 })}`);
+  const open = page.items.filter((s) => s.status === 'scheduled' || s.status === 'live');
+  const render = () => clear($('#session-list'), open.length
+    ? open.map((s) => h('li', {},
       h('a', { href: `/join/${s.id}` }, s.title), ' ',
       h('span', { class: 'muted' }, formatDateTime(s.starts_at))))
     : h('li', { class: 'muted' }, t('index.no_sessions')));
