@@ -20,6 +20,7 @@ log = logging.getLogger("passerelle.access")
 _SECRET_PATHS = (
     (re.compile(r"^(/calendar/)[^/]+(\.ics)$"), r"\1***\2"),
     (re.compile(r"^(/api/v1/guardian-invites/)[^/]+(/accept)$"), r"\1***\2"),
+    (re.compile(r"^(/invite/)[^/]+$"), r"\1***"),  # the web client's invitation page
 )
 
 

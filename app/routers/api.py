@@ -22,6 +22,7 @@ from app.routers import (
     privacy,
     sessions,
     users,
+    web,
 )
 
 API_PREFIX = "/api/v1"
@@ -49,3 +50,5 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(api)
     app.include_router(sessions.feeds)
     app.include_router(live.ws)
+    app.include_router(web.router)
+    app.mount(web.ASSETS_PATH, web.assets(), name="assets")

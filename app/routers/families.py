@@ -164,8 +164,9 @@ async def invite_guardian(
     user: CurrentUser,
 ) -> InviteCreated:
     """Invite a guardian by e-mail (the learner's school staff, admins). The token is shown
-    only here; pass `invite_url` to the family. It works once, for 7 days; inviting the same
-    address again revokes the previous link. 409 `too_many_guardians` (two at most),
+    only here; pass `invite_url` (the web client's invitation page, `/invite/{token}`) to the
+    family. It works once, for 7 days; inviting the same address again revokes the previous
+    link. 409 `too_many_guardians` (two at most),
     `already_linked`, `email_taken` (the address is a non-guardian account)."""
     invite, token = await guardian_invites.create(
         db, actor=user, learner_id=learner_id, email=str(body.email), now=utcnow()
@@ -173,7 +174,7 @@ async def invite_guardian(
     return InviteCreated(
         id=invite.id,
         learner_id=invite.learner_id,
-        invite_url=str(request.url_for("accept_guardian_invite", token=token)),
+        invite_url=str(request.url_for("guardian_invite_page", token=token)),
         token=token,
         expires_at=invite.expires_at,
     )
