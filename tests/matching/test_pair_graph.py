@@ -13,7 +13,8 @@ from app.matching.rules.compatibility import compatibility_graph
 from app.matching.rules.pair_graph import compatible_pairs
 from app.matching.rules.types import ClassProfile, MatchingOptions, Weights
 from bench.generator import generate
-from tests.matching.test_compatibility import classes, make
+from tests.matching.test_compatibility import make
+from tests.matching.test_compatibility_properties import classes
 
 OPTIONS = MatchingOptions()
 
