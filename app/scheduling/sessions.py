@@ -98,8 +98,11 @@ async def _check(
             if s < e2 and s2 < e:
                 raise InvalidInput("body.recurrence.rrule", "occurrences overlap each other")
     if conflicts:
+        clashing = len({c.index for c in conflicts})
         raise Conflict(
-            f"{len(conflicts)} occurrence(s) conflict with bookings or terms.",
+            f"{clashing} occurrence conflicts with bookings or terms."
+            if clashing == 1
+            else f"{clashing} occurrences conflict with bookings or terms.",
             code="schedule_conflict",
             details=_conflict_details(conflicts),
         )
