@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import error_handlers
@@ -22,6 +22,7 @@ from app.core.settings import Settings, get_settings, resolve_secret
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.realtime.broker import Retention, make_broker
 from app.routers.api import include_routers
+from app.routers.query_check import reject_unknown_query
 
 log = logging.getLogger("passerelle")
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         version="1.0.0",
         summary="Virtual exchange between vocational schools in Europe",
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query)],
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
     )
