@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from app import error_handlers
 from app.accounts.auth import ensure_admin
@@ -19,7 +18,7 @@ from app.core.logs import configure_logging
 from app.core.security import passwords
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings, get_settings, resolve_secret
-from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.middleware import BodyLimitMiddleware, CORSMiddleware, RequestContextMiddleware
 from app.realtime.broker import Retention, make_broker
 from app.routers.api import include_routers
 from app.routers.query_check import reject_unknown_query

@@ -27,6 +27,7 @@ from app.accounts.tables import GuardianLink, User
 from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
 from app.core.errors import not_found
 from app.core.paging import fetch_page
+from app.core.rules.instants import utc_iso
 from app.core.tables import utcnow
 from app.matching.tables import ExchangeClass
 from app.notifications.rules import Event, Facts, language_for, render
@@ -186,7 +187,7 @@ async def session_event(
         data={
             "exchange_id": str(first.exchange_id),
             "session_ids": [str(r.id) for r in rows],
-            "starts_at": first.starts_at.isoformat(),
+            "starts_at": utc_iso(first.starts_at),
         },
         actor=actor,
     )
@@ -284,7 +285,7 @@ async def learner_absent(db: AsyncSession, *, live: LiveSession, learner: User) 
         data={
             "learner_id": str(learner.id),
             "session_id": str(live.id),
-            "starts_at": live.starts_at.isoformat(),
+            "starts_at": utc_iso(live.starts_at),
         },
         actor=None,
     )
