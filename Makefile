@@ -22,7 +22,7 @@ migrate: $(VENV)/.installed
 	$(BIN)/alembic upgrade head
 
 demo: migrate
-	$(BIN)/python -m app.demo
+	$(BIN)/python -m app.demo --base-url http://localhost:$(PORT)
 
 run: demo
 	$(BIN)/python -m app.serve --host $(HOST) --port $(PORT)

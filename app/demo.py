@@ -7,6 +7,7 @@ Running it again changes nothing and prints the same logins.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 from dataclasses import dataclass
@@ -264,7 +265,7 @@ async def load_demo(settings: Settings, today: date) -> bool:
         await engine.dispose()
 
 
-def logins(settings: Settings) -> str:
+def logins(settings: Settings, base_url: str = "http://localhost:8000") -> str:
     lines = [
         f"Passerelle demo: every demo account's password is {DEMO_PASSWORD!r}",
         f"  admin        {settings.admin_email or DEMO_ADMIN}",
@@ -282,20 +283,22 @@ def logins(settings: Settings) -> str:
         )
         lines.append(f"    guardian     {_email('guardian', school.slug)}")
     lines.append(
-        "Log in: POST /api/v1/auth/token (form fields username, password); "
-        "docs at http://localhost:8000/docs"
+        f"Log in: POST /api/v1/auth/token (form fields username, password); docs at {base_url}/docs"
     )
     return "\n".join(lines)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m app.demo", description="Load the demo data.")
+    parser.add_argument("--base-url", default="http://localhost:8000", help="where it is served")
+    args = parser.parse_args(argv)
     settings = get_settings()
     passwords.configure(
         time_cost=settings.password_hash_time_cost, memory_kib=settings.password_hash_memory_kib
     )
     loaded = asyncio.run(load_demo(settings, date.today()))
     status = "loaded" if loaded else "already present, unchanged"
-    sys.stdout.write(f"Demo data {status}.\n{logins(settings)}\n")
+    sys.stdout.write(f"Demo data {status}.\n{logins(settings, args.base_url)}\n")
 
 
 if __name__ == "__main__":

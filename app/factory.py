@@ -6,8 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
+from fastapi import Depends, FastAPI
 
 from app import error_handlers
 from app.accounts.auth import ensure_admin
@@ -19,9 +18,10 @@ from app.core.logs import configure_logging
 from app.core.security import passwords
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings, get_settings, resolve_secret
-from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.middleware import BodyLimitMiddleware, CORSMiddleware, RequestContextMiddleware
 from app.realtime.broker import Retention, make_broker
 from app.routers.api import include_routers
+from app.routers.query_check import reject_unknown_query
 
 log = logging.getLogger("passerelle")
 
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         version="1.0.0",
         summary="Virtual exchange between vocational schools in Europe",
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query)],
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
     )

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: request ids with an access log, and the request-body limit."""
+"""Pure ASGI middleware: request ids with an access log, the request-body limit, and CORS
+whose refusals speak the contract's error shape."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import re
 import time
 import uuid
 
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware as StarletteCORSMiddleware
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import error_body
@@ -139,3 +143,29 @@ class _TooLarge(HTTPException):
 
     def __init__(self) -> None:
         super().__init__(status_code=413, detail="The request body is too large.")
+
+
+class CORSMiddleware(StarletteCORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the contract's error shape
+    (400 `cors_refused`, JSON) instead of a plain-text body."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")
+        headers = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "content-type")
+        }
+        return JSONResponse(
+            error_body(
+                "cors_refused",
+                f"This cross-origin request is not allowed ({refused}): check "
+                "PASSERELLE_ALLOWED_ORIGINS and the request's method and headers.",
+                [{"field": name, "message": "not allowed"} for name in refused.split(", ")],
+            ),
+            status_code=400,
+            headers=headers,
+        )

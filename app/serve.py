@@ -5,11 +5,13 @@ buffers: the server does both. `uvicorn app.main:app` works too (its defaults pi
 with a 20 s timeout, like ours); this entry point also applies `PASSERELLE_WS_PING_INTERVAL_S`,
 `PASSERELLE_WS_PING_TIMEOUT_S` and `PASSERELLE_WS_MAX_FRAME_BYTES` (the app checks the frame
 size itself as well, so a larger server limit only costs memory, never the contract).
+Unless `PASSERELLE_ALLOWED_ORIGINS` is set, the allowed origins are this machine on `--port`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 import uvicorn
@@ -27,12 +29,22 @@ def uvicorn_ws_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def local_origins(port: int) -> str:
+    """The default allowed origins: this machine, on the port in use."""
+    return f"http://localhost:{port},http://127.0.0.1:{port}"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app.serve", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--forwarded-allow-ips", default="127.0.0.1")
     args = parser.parse_args(argv)
+    settings = get_settings()
+    if "allowed_origins" not in settings.model_fields_set:  # the default follows the port
+        os.environ["PASSERELLE_ALLOWED_ORIGINS"] = local_origins(args.port)
+        get_settings.cache_clear()  # the app reads them again, with the origins
+        settings = get_settings()
     uvicorn.run(
         "app.main:app",
         host=args.host,
@@ -40,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
         access_log=False,
         proxy_headers=True,
         forwarded_allow_ips=args.forwarded_allow_ips,
-        **uvicorn_ws_options(get_settings()),
+        **uvicorn_ws_options(settings),
     )
 
 

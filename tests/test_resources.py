@@ -190,7 +190,8 @@ async def test_users_and_guardians(api: Api, client: AsyncClient) -> None:
     )
     assert third.status_code == 409
     listed = await client.get(url, headers=coordinator.headers)
-    assert {g["id"] for g in listed.json()} == {g.id for g in guardians[:2]}
+    assert listed.json()["total"] == 2
+    assert {g["id"] for g in listed.json()["items"]} == {g.id for g in guardians[:2]}
     duplicate = await client.post(
         "/api/v1/users",
         json={

@@ -29,6 +29,7 @@ from app.attendance.tables import Certificate
 from app.core.audit import audit, record_cross_school_read
 from app.core.errors import NotFound, not_found
 from app.core.paging import fetch_page
+from app.core.rules.instants import utc_iso
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
 from app.families.consents import visible_learner
@@ -65,10 +66,6 @@ def key_for(keys: KeyRing, key_id: str) -> bytes | None:
     return None if secret is None else signing.certificate_key(secret)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _payload(
     certificate_id: uuid.UUID, learner: User, hours: ExchangeHours, zone: str, issued_at: datetime
 ) -> dict[str, Any]:
@@ -89,7 +86,7 @@ def _payload(
         "sessions": hours.sessions,
         "first_session": hours.first_session.astimezone(local).date().isoformat(),
         "last_session": hours.last_session.astimezone(local).date().isoformat(),
-        "issued_at": _iso(issued_at),
+        "issued_at": utc_iso(issued_at),
     }
 
 

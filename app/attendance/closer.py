@@ -16,7 +16,7 @@ import logging
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -38,7 +38,7 @@ async def due_sessions(db: AsyncSession, *, now: datetime) -> list[uuid.UUID]:
     found = await db.scalars(
         select(col(LiveSession.id))
         .where(
-            col(LiveSession.ends_at) <= now,
+            or_(col(LiveSession.ends_at) <= now, col(LiveSession.ended_at) <= now),
             col(LiveSession.status) != "cancelled",
             col(LiveSession.attendance_sealed_at).is_(None),
         )

@@ -123,7 +123,7 @@ async def learner_hours(
         spans[live.id].append(span_of(interval, now=now, stale_after=stale_after))
         sessions[live.id] = live
     for session_id, live in sessions.items():
-        online = contact_seconds(spans[session_id], [(live.starts_at, live.ends_at)], now)
+        online = contact_seconds(spans[session_id], [(live.starts_at, live.held_until)], now)
         if online > 0:
             seconds[live.exchange_id] += online
             held[live.exchange_id].append(live.starts_at)

@@ -82,8 +82,8 @@ def sheet_from(
         (learners if record.on_roster else guests).append(line)
     return AttendanceSheet(
         starts_at=live.starts_at,
-        ends_at=live.ends_at,
-        as_of=live.ends_at,
+        ends_at=live.held_until,
+        as_of=live.held_until,
         final=True,
         learners=learners,
         guests=guests,

@@ -253,7 +253,7 @@ async def compute(
         roster=[p.id for p in people_list],
         spans=spans,
         starts_at=live.starts_at,
-        ends_at=live.ends_at,
+        ends_at=live.held_until,
         now=now,
         rules=rules,
         overrides={k: Override(v.status, v.reason) for k, v in overrides.items()},
@@ -283,7 +283,7 @@ async def seal(
     """Write an ended session's attendance to `attendance_record`, once: the conditional
     update of `attendance_sealed_at` is the claim, so of two processes only one seals. None
     when the session has not ended or was sealed already."""
-    if live.attendance_sealed_at is not None or now < live.ends_at:
+    if live.attendance_sealed_at is not None or now < live.held_until:
         return None
     computed = await compute(db, live=live, now=now, rules=rules, stale_after=stale_after)
     sheet = computed.sheet

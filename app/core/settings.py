@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     previous_secret_keys: str = ""
     admin_email: str | None = None
     admin_password: str | None = None
-    allowed_origins: str = "http://localhost:8000"
+    # `python -m app.serve --port N` makes the default follow N (see app/serve.py)
+    allowed_origins: str = "http://localhost:8000,http://127.0.0.1:8000"
     smtp_url: str | None = None
     outbox_poll_seconds: float = Field(default=5.0, gt=0)  # e-mail outbox (docs/families.md)
 

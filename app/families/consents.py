@@ -143,13 +143,14 @@ async def _state(
     db: AsyncSession, facts: LearnerFacts, kind: rules.Actor, purpose: str
 ) -> ConsentState:
     row = await latest_record(db, facts.learner.id, purpose)
-    age = facts.consent_age
+    age, latest = facts.consent_age, _latest_view(row)
     return ConsentState(
         purpose=purpose,
         record=row,
-        effective=rules.effective(required=facts.required, latest=_latest_view(row)),
+        effective=rules.effective(required=facts.required, latest=latest),
         may_give=rules.refuse_give(kind, required=facts.required, age=age) is None,
-        may_withdraw=rules.refuse_withdraw(kind, required=facts.required, age=age) is None,
+        may_withdraw=rules.refuse_withdraw(kind, required=facts.required, age=age) is None
+        and rules.withdrawable(required=facts.required, latest=latest),
     )
 
 

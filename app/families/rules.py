@@ -167,6 +167,14 @@ def refuse_withdraw(actor: Actor, *, required: bool, age: int) -> Refusal | None
     return None
 
 
+def withdrawable(*, required: bool, latest: Latest | None) -> bool:
+    """Whether there is something to withdraw: a standing consent or, from the age on with
+    nothing on record, the silence that an objection ends."""
+    if latest is None:
+        return not required
+    return latest.status == "given"
+
+
 def given_by_role(actor: Actor) -> GivenBy:
     if actor == "other":
         raise ValueError("only a learner or a guardian gives consent")

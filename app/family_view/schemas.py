@@ -50,9 +50,9 @@ class FamilyExchangeHours(BaseModel):
 class FamilyHours(BaseModel):
     """Virtual-mobility contact hours so far: measured presence inside sessions."""
 
-    total_hours: float
+    hours: float = Field(description="Over every exchange, as `GET /learners/{id}/hours`")
     exchanges: list[FamilyExchangeHours]
-    countries_met: list[str]
+    countries: list[str] = Field(description="Partner countries met, over all exchanges")
 
 
 class FamilyChecklistItem(BaseModel):

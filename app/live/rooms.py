@@ -341,7 +341,7 @@ async def end_session(
     if live is None or live.status in ("ended", "cancelled"):
         return None
     live.status = "ended"
-    live.updated_at = now
+    live.ended_at = live.updated_at = now
     await db.execute(
         update(PresenceInterval)
         .where(

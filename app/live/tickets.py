@@ -128,9 +128,7 @@ async def issue_ticket(
     if await is_removed(db, session_id=live.id, user_id=actor.id):
         raise Forbidden("A teacher removed you from this session's room.", code="removed_from_room")
     if not await ticket_consent_check(db, member=member, live=live, now=now):
-        raise Forbidden(
-            "A guardian's consent is needed to join live rooms.", code="consent_required"
-        )
+        raise Forbidden(await _consent_missing(db, actor, now), code="consent_required")
     phase = room_phase(
         status=live.status, starts_at=live.starts_at, ends_at=live.ends_at, now=now, window=window
     )
@@ -145,6 +143,14 @@ async def issue_ticket(
         extra={"sid": str(live.id)},
     )
     return IssuedTicket(ticket, int(lifetime.total_seconds()), live.id)
+
+
+async def _consent_missing(db: AsyncSession, learner: User, now: datetime) -> str:
+    """Why a learner may not join, said to the one who can change it."""
+    facts = await consents.learner_facts(db, learner, now=now)
+    if facts.required:
+        return "A guardian's consent is needed to join live rooms."
+    return "You withdrew your consent to live sessions: give it again to join live rooms."
 
 
 def _closed_room(phase: str, window: RoomWindow) -> tuple[str, str]:

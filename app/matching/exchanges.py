@@ -20,6 +20,7 @@ from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
 from app.core.errors import Conflict, Forbidden, InvalidInput, not_found
 from app.core.paging import fetch_page
 from app.core.tables import utcnow
+from app.matching.rules.types import SCORE_SCALE
 from app.matching.schemas import ExchangePublic, PartnerClass
 from app.matching.tables import Exchange, ExchangeClass
 from app.notifications import service as notifications
@@ -122,8 +123,8 @@ async def to_public(db: AsyncSession, exchanges: list[Exchange]) -> list[Exchang
             status=e.status,
             class_ids=[m.class_id for m in members[e.id]],
             classes=members[e.id],
-            score=e.score / 1000,
-            score_breakdown={k: v / 1000 for k, v in e.score_breakdown.items()},
+            score=e.score / SCORE_SCALE,
+            score_breakdown={k: v / SCORE_SCALE for k, v in e.score_breakdown.items()},
             shared_languages=e.shared_languages,
             common_windows=e.common_windows,
             created_at=e.created_at,

@@ -19,6 +19,7 @@ from sqlmodel import col
 from app.accounts.tables import User
 from app.classes.tables import SchoolClass
 from app.core.errors import Forbidden, InvalidInput, not_found
+from app.matching.rules.types import SCORE_SCALE
 from app.matching.schemas import MatchingRunCreate, MatchingRunPublic, Proposal, Unmatched
 from app.matching.tables import Exchange, ExchangeClass, MatchingRun, classes_in_open_exchanges
 from app.organisations import networks
@@ -139,8 +140,8 @@ async def to_public(db: AsyncSession, run: MatchingRun) -> MatchingRunPublic:
         Proposal(
             exchange_id=exchange_id,
             class_ids=sorted(members[exchange_id], key=str),
-            score=score / 1000,
-            score_breakdown={k: v / 1000 for k, v in breakdown.items()},
+            score=score / SCORE_SCALE,
+            score_breakdown={k: v / SCORE_SCALE for k, v in breakdown.items()},
         )
         for exchange_id, (score, breakdown) in sorted(
             scores.items(), key=lambda item: (-item[1][0], str(item[0]))
@@ -153,8 +154,8 @@ async def to_public(db: AsyncSession, run: MatchingRun) -> MatchingRunPublic:
         group_size=run.group_size,
         proposals=proposals,
         unmatched=[Unmatched.model_validate(u) for u in run.unmatched or []],
-        objective=run.objective,
-        upper_bound=run.upper_bound,
+        objective=None if run.objective is None else run.objective / SCORE_SCALE,
+        upper_bound=None if run.upper_bound is None else run.upper_bound / SCORE_SCALE,
         gap=run.gap,
         exact=run.exact,
         shares=run.shares,

@@ -35,9 +35,9 @@ class MatchingRunCreate(Input):
 class Proposal(BaseModel):
     exchange_id: uuid.UUID
     class_ids: list[uuid.UUID]
-    score: float = Field(description="0-1")
+    score: float = Field(description="0-1 (the engine's integer thousandths, divided by 1000)")
     score_breakdown: dict[str, float] = Field(
-        description="points per criterion, 0-1 each of the total"
+        description="points per criterion on the same 0-1 scale; they add up to `score`"
     )
 
 
@@ -53,8 +53,10 @@ class MatchingRunPublic(BaseModel):
     group_size: int
     proposals: list[Proposal]
     unmatched: list[Unmatched]
-    objective: int | None = Field(description="Sum of the proposals' scores (0-1000 each)")
-    upper_bound: float | None
+    objective: float | None = Field(description="Sum of the proposals' scores (0-1 each)")
+    upper_bound: float | None = Field(
+        description="A proven upper bound on `objective`, on the same scale (0-1 per proposal)"
+    )
     gap: float | None
     exact: bool | None
     shares: dict[str, Any] | None = Field(
@@ -101,8 +103,8 @@ class ExchangePublic(BaseModel):
     status: ExchangeStatus
     class_ids: list[uuid.UUID]
     classes: list[PartnerClass]
-    score: float
-    score_breakdown: dict[str, float]
+    score: float = Field(description="0-1, as the run's proposals")
+    score_breakdown: dict[str, float] = Field(description="per criterion; adds up to `score`")
     shared_languages: list[str]
     common_windows: list[CommonWindowPublic]
     created_at: datetime

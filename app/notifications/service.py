@@ -14,7 +14,7 @@ country; a guardian's from their learner's school) and times in their school's z
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from app.accounts.tables import GuardianLink, User
 from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
 from app.core.errors import not_found
 from app.core.paging import fetch_page
+from app.core.rules.instants import utc_iso
 from app.core.tables import utcnow
 from app.matching.tables import ExchangeClass
 from app.notifications.rules import Event, Facts, language_for, render
@@ -53,6 +54,7 @@ class Recipient:
     user: User
     country: str | None
     timezone: str
+    organisation_id: uuid.UUID | None = None  # the school they read for (partners exclude it)
 
 
 async def _people(
@@ -70,7 +72,7 @@ async def _people(
         .order_by(col(User.id))
     )
     for user, org in staff.all():
-        found.setdefault(user.id, Recipient(user, org.country, org.timezone))
+        found.setdefault(user.id, Recipient(user, org.country, org.timezone, org.id))
     if learners_and_families:
         learners = await db.execute(
             select(User, Organisation)
@@ -106,15 +108,20 @@ async def _announce(
     data: dict[str, Any],
     actor: User | None,
     into: list[Notification | OutboxMessage] | None = None,
+    schools: Sequence[tuple[uuid.UUID, str]] = (),
 ) -> None:
     """Add one notification (and e-mail) per recipient, or collect them `into` a list for
-    one bulk insert."""
+    one bulk insert. With `schools` (`(organisation id, label)`), each recipient's
+    `partners` are those schools but their own."""
     now = utcnow()
     add = into.append if into is not None else db.add
     for recipient in recipients:
         if actor is not None and recipient.user.id == actor.id:
             continue
         local = facts
+        if schools:
+            partners = [label for oid, label in schools if oid != recipient.organisation_id]
+            local = replace(local, partners=", ".join(partners))
         if facts.starts_at is not None:
             zone = recipient.timezone
             local = replace(facts, starts_at=facts.starts_at.astimezone(ZoneInfo(zone)), zone=zone)
@@ -184,7 +191,7 @@ async def session_event(
         data={
             "exchange_id": str(first.exchange_id),
             "session_ids": [str(r.id) for r in rows],
-            "starts_at": first.starts_at.isoformat(),
+            "starts_at": utc_iso(first.starts_at),
         },
         actor=actor,
     )
@@ -195,24 +202,31 @@ async def exchange_event(
 ) -> None:
     """Announce to the teachers of its classes that an exchange was proposed or accepted."""
     await db.flush()
-    schools = await db.execute(
-        select(col(SchoolClass.id), col(Organisation.name), col(Organisation.country))
+    rows = await db.execute(
+        select(col(SchoolClass.id), Organisation)
         .join(ExchangeClass, col(ExchangeClass.class_id) == col(SchoolClass.id))
         .join(Organisation, col(Organisation.id) == col(SchoolClass.organisation_id))
         .where(col(ExchangeClass.exchange_id) == exchange_id)
         .order_by(col(Organisation.country), col(Organisation.name))
     )
-    members = list(schools.all())
-    partners = ", ".join(f"{name} ({country})" for _, name, country in members)
+    members = list(rows.all())
     await _announce(
         db,
         event=event,
         event_key=f"{event}:{exchange_id}",
-        recipients=await _people(db, [c for c, _, _ in members], learners_and_families=False),
-        facts=Facts(partners=partners),
+        recipients=await _people(db, [c for c, _ in members], learners_and_families=False),
+        facts=Facts(),
         data={"exchange_id": str(exchange_id)},
         actor=actor,
+        schools=_labels(org for _, org in members),
     )
+
+
+def _labels(orgs: Iterable[Organisation]) -> list[tuple[uuid.UUID, str]]:
+    """Each school once, as `(id, "Name (CC)")`, by country then name."""
+    unique = {org.id: org for org in orgs}
+    ordered = sorted(unique.values(), key=lambda o: (o.country, o.name))
+    return [(org.id, f"{org.name} ({org.country})") for org in ordered]
 
 
 async def _guardians(db: AsyncSession, learner: User, *, absence_only: bool) -> list[Recipient]:
@@ -275,7 +289,7 @@ async def learner_absent(db: AsyncSession, *, live: LiveSession, learner: User) 
         data={
             "learner_id": str(learner.id),
             "session_id": str(live.id),
-            "starts_at": live.starts_at.isoformat(),
+            "starts_at": utc_iso(live.starts_at),
         },
         actor=None,
     )
@@ -308,21 +322,21 @@ async def exchanges_proposed(
         teachers.setdefault(class_id, []).append(user)
     pending: list[Notification | OutboxMessage] = []
     for exchange_id, classes in proposals:
-        orgs = sorted((school_of[c] for c in classes), key=lambda o: (o.country, o.name))
         recipients: dict[uuid.UUID, Recipient] = {}
         for class_id in classes:
             org = school_of[class_id]
             for user in teachers.get(class_id, []):
-                recipients.setdefault(user.id, Recipient(user, org.country, org.timezone))
+                recipients.setdefault(user.id, Recipient(user, org.country, org.timezone, org.id))
         await _announce(
             db,
             event="exchange.proposed",
             event_key=f"exchange.proposed:{exchange_id}",
             recipients=list(recipients.values()),
-            facts=Facts(partners=", ".join(f"{o.name} ({o.country})" for o in orgs)),
+            facts=Facts(),
             data={"exchange_id": str(exchange_id)},
             actor=None,
             into=pending,
+            schools=_labels(school_of[c] for c in classes),
         )
     for model in (Notification, OutboxMessage):
         rows = [m.model_dump() for m in pending if isinstance(m, model)]

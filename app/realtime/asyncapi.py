@@ -28,7 +28,7 @@ CLOSE_CODES = {
 
 
 def _summary(model: type[BaseModel]) -> str:
-    doc = inspect.getdoc(model) or ""
+    doc = inspect.cleandoc(model.__dict__.get("__doc__") or "")  # its own, never BaseModel's
     return doc.split("\n\n", 1)[0].replace("\n", " ")
 
 

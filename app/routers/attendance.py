@@ -96,7 +96,7 @@ def sheet_public(found: SessionAttendance) -> SessionAttendancePublic:
         session_id=live.id,
         title=live.title,
         starts_at=live.starts_at,
-        ends_at=live.ends_at,
+        ends_at=live.held_until,
         state=state,
         as_of=max(sheet.as_of, live.starts_at),
         rules=AttendanceRulesPublic(

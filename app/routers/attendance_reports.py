@@ -184,7 +184,7 @@ def report_public(report: Report) -> AttendanceReportPublic:
             exchange_id=held.live.exchange_id,
             title=held.live.title,
             starts_at=held.live.starts_at,
-            ends_at=held.live.ends_at,
+            ends_at=held.live.held_until,
             date=held.day,
             state="final" if held.found.sheet.final else "live",
             roster=len(held.lines),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from app.attendance import certificates
 from app.attendance.certificates import Issuing
@@ -26,7 +26,7 @@ def issuing_from_settings(ctx: ContextDep) -> Issuing:
     return certificates.issuing_from_settings(ctx.settings, ctx.keys)
 
 
-def certificate_public(row: Certificate) -> CertificatePublic:
+def certificate_public(row: Certificate, request: Request) -> CertificatePublic:
     return CertificatePublic(
         id=row.id,
         learner_id=row.learner_id,
@@ -35,7 +35,7 @@ def certificate_public(row: Certificate) -> CertificatePublic:
         certificate=row.payload,
         signature=row.signature,
         key_id=row.key_id,
-        verify_url=f"/api/v1/certificates/{row.id}/verify",
+        verify_url=str(request.url_for("verify_certificate", certificate_id=str(row.id))),
     )
 
 
@@ -46,6 +46,7 @@ def certificate_public(row: Certificate) -> CertificatePublic:
 )
 async def learner_certificates(
     learner_id: uuid.UUID,
+    request: Request,
     db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
@@ -64,16 +65,16 @@ async def learner_certificates(
         limit=limit,
         offset=offset,
     )
-    return Page(items=[certificate_public(r) for r in rows], total=total)
+    return Page(items=[certificate_public(r, request) for r in rows], total=total)
 
 
 @router.get("/certificates/{certificate_id}", response_model=CertificatePublic, responses=AUTHED)
 async def certificate(
-    certificate_id: uuid.UUID, db: SessionDep, user: CurrentUser
+    certificate_id: uuid.UUID, request: Request, db: SessionDep, user: CurrentUser
 ) -> CertificatePublic:
     """One certificate, for the people who may list its learner's; 404 for anyone else."""
     row = await certificates.get_visible(db, actor=user, certificate_id=certificate_id)
-    return certificate_public(row)
+    return certificate_public(row, request)
 
 
 @router.get(

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Request, Response
 
 from app.accounts.tables import User
+from app.core.schemas import Page
 from app.core.tables import utcnow
 from app.families import consent_requests, consents, guardian_invites
 from app.families.consents import ConsentState
@@ -182,14 +183,14 @@ async def invite_guardian(
 
 @router.get(
     "/learners/{learner_id}/guardian-invites",
-    response_model=list[InvitePublic],
+    response_model=Page[InvitePublic],
     responses=AUTHED,
 )
 async def list_invites(
     learner_id: uuid.UUID, db: SessionDep, user: CurrentUser
-) -> list[InvitePublic]:
+) -> Page[InvitePublic]:
     rows = await guardian_invites.list_for_learner(db, actor=user, learner_id=learner_id)
-    return [invite_public(r) for r in rows]
+    return Page(items=[invite_public(r) for r in rows], total=len(rows))
 
 
 @router.delete(

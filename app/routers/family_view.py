@@ -103,7 +103,7 @@ def _learner(entry: FamilyEntry) -> FamilyLearner:
             for a in entry.recent
         ],
         hours=FamilyHours(
-            total_hours=as_hours(entry.hours.seconds),
+            hours=as_hours(entry.hours.seconds),
             exchanges=[
                 FamilyExchangeHours(
                     exchange_id=e.exchange_id,
@@ -113,7 +113,7 @@ def _learner(entry: FamilyEntry) -> FamilyLearner:
                 )
                 for e in entry.hours.exchanges
             ],
-            countries_met=entry.hours.countries,
+            countries=entry.hours.countries,
         ),
         absence_alerts=entry.absence_alerts,
         mobilities=[_mobility(m) for m in entry.mobilities],

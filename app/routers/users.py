@@ -57,27 +57,28 @@ async def deactivate_user(user_id: uuid.UUID, db: SessionDep, user: CurrentUser)
     return Response(status_code=204)
 
 
-@router.get("/learners/{learner_id}/guardians", response_model=list[UserPublic], responses=AUTHED)
+@router.get("/learners/{learner_id}/guardians", response_model=Page[UserPublic], responses=AUTHED)
 async def list_guardians(
     learner_id: uuid.UUID, db: SessionDep, user: CurrentUser
-) -> list[UserPublic]:
+) -> Page[UserPublic]:
     rows = await users.list_guardians(db, actor=user, learner_id=learner_id)
-    return [UserPublic.model_validate(r) for r in rows]
+    return Page(items=[UserPublic.model_validate(r) for r in rows], total=len(rows))
 
 
 @router.post(
     "/learners/{learner_id}/guardians",
     status_code=201,
-    response_model=list[UserPublic],
+    response_model=Page[UserPublic],
     responses=errors(401, 403, 404, 409, 422),
 )
 async def link_guardian(
     learner_id: uuid.UUID, body: GuardianLinkCreate, db: SessionDep, user: CurrentUser
-) -> list[UserPublic]:
+) -> Page[UserPublic]:
+    """Link a guardian; answers the learner's guardians, as the list does."""
     rows = await users.link_guardian(
         db, actor=user, learner_id=learner_id, guardian_id=body.guardian_id
     )
-    return [UserPublic.model_validate(r) for r in rows]
+    return Page(items=[UserPublic.model_validate(r) for r in rows], total=len(rows))
 
 
 @router.delete("/learners/{learner_id}/guardians/{guardian_id}", status_code=204, responses=AUTHED)

@@ -16,6 +16,7 @@ from app.accounts.tables import User
 from app.classes.tables import ClassTeacher
 from app.core.errors import Conflict, Forbidden, InvalidInput, not_found
 from app.core.paging import fetch_page
+from app.core.rules.instants import utc_iso
 from app.core.tables import utcnow
 from app.matching import exchanges
 from app.matching.tables import Exchange, ExchangeClass
@@ -72,8 +73,8 @@ def _conflict_details(conflicts: list[ScheduleConflict]) -> list[dict[str, str]]
         {
             "kind": c.reason,
             "class_id": c.class_id,
-            "starts_at": c.starts_at.isoformat(),
-            "ends_at": c.ends_at.isoformat(),
+            "starts_at": utc_iso(c.starts_at),
+            "ends_at": utc_iso(c.ends_at),
             "detail": c.detail,
         }
         for c in conflicts
@@ -98,8 +99,11 @@ async def _check(
             if s < e2 and s2 < e:
                 raise InvalidInput("body.recurrence.rrule", "occurrences overlap each other")
     if conflicts:
+        clashing = len({c.index for c in conflicts})
         raise Conflict(
-            f"{len(conflicts)} occurrence(s) conflict with bookings or terms.",
+            f"{clashing} occurrence conflicts with bookings or terms."
+            if clashing == 1
+            else f"{clashing} occurrences conflict with bookings or terms.",
             code="schedule_conflict",
             details=_conflict_details(conflicts),
         )

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Field, SQLModel
 
 from app.core.tables import UTCDateTime, created_at_field, id_field
+
+# a session ended before it started still spans a minute, so its (empty) sheet can be computed
+MIN_HELD = timedelta(minutes=1)
 
 
 class SessionSeries(SQLModel, table=True):
@@ -40,11 +43,21 @@ class LiveSession(SQLModel, table=True):
     # when this ended session's attendance was sealed into `attendance_record` (and its
     # absences announced); from then on presence details may be purged
     attendance_sealed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # when the room actually ended (a teacher's `session.end`, or the sweeper after the end)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_by: uuid.UUID | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
+
+    @property
+    def held_until(self) -> datetime:
+        """The end attendance counts to: the scheduled end, or earlier when a teacher ended
+        the session early."""
+        if self.ended_at is not None and self.ended_at < self.ends_at:
+            return max(self.ended_at, self.starts_at + MIN_HELD)
+        return self.ends_at
 
 
 class CalendarFeed(SQLModel, table=True):

@@ -41,7 +41,7 @@ NEW_GUARDIAN = {"display_name": "Anna Schmidt", "password": "a-long-family-passw
 async def guardian_ids(client: AsyncClient, learner_: Actor, as_: Actor) -> set[str]:
     response = await client.get(f"{API}/learners/{learner_.id}/guardians", headers=as_.headers)
     assert response.status_code == 200, response.text
-    return {g["id"] for g in response.json()}
+    return {g["id"] for g in response.json()["items"]}
 
 
 @pytest.fixture
@@ -84,8 +84,8 @@ async def test_invite_accept_creates_and_links_the_guardian(
     listed = await client.get(
         f"{API}/learners/{lena.id}/guardian-invites", headers=de.teacher.headers
     )
-    assert [i["status"] for i in listed.json()] == ["accepted"]
-    assert "token" not in listed.json()[0]
+    assert [i["status"] for i in listed.json()["items"]] == ["accepted"]
+    assert "token" not in listed.json()["items"][0]
 
     # Only the digest is stored: no column of any table holds the token.
     assert await columns_holding(application, created["token"]) == []
@@ -113,7 +113,7 @@ async def test_an_expired_invite_is_gone_and_changes_nothing(
     listed = await client.get(
         f"{API}/learners/{lena.id}/guardian-invites", headers=de.coordinator.headers
     )
-    assert listed.json()[0]["status"] == "open"  # still open for another second
+    assert listed.json()["items"][0]["status"] == "open"  # still open for another second
 
 
 async def test_resending_and_revoking(api: Api, client: AsyncClient, de: School) -> None:
@@ -149,7 +149,8 @@ async def test_resending_and_revoking(api: Api, client: AsyncClient, de: School)
     listed = await client.get(
         f"{API}/learners/{lena.id}/guardian-invites", headers=de.coordinator.headers
     )
-    statuses = {(i["email"], i["status"]) for i in listed.json()}
+    assert listed.json()["total"] == len(listed.json()["items"])
+    statuses = {(i["email"], i["status"]) for i in listed.json()["items"]}
     assert statuses == {
         ("papa@example.org", "revoked"),
         ("papa@example.org", "accepted"),

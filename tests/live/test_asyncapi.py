@@ -36,3 +36,16 @@ async def test_the_asyncapi_document_describes_every_message(client: AsyncClient
     for operation in document["operations"].values():
         for ref in operation["messages"]:
             assert ref["$ref"].rsplit("/", 1)[-1] in messages
+
+
+async def test_every_message_has_its_own_summary(client: AsyncClient) -> None:
+    """Summaries come from each message model's own docstring, never pydantic's."""
+    messages = (await client.get("/asyncapi.json")).json()["components"]["messages"]
+    for name, message in messages.items():
+        summary = message["summary"]
+        assert summary != name, name
+        assert "Usage Documentation" not in summary, name
+        assert "!!!" not in summary, name
+    assert messages["chat.message"]["summary"] == (
+        "A chat message, as every member of the room sees it."
+    )

@@ -34,7 +34,17 @@ def test_everyone_is_placed_once_in_groups_that_differ_by_at_most_one(
     assert len(groups) == group_count(len(people), size)
     sizes = [len(g) for g in groups]
     assert max(sizes) - min(sizes) <= 1
-    assert max(sizes) <= size
+    assert max(sizes) <= max(size, 3)  # groups of two may take a third rather than leave one
+    if len(people) >= 2:
+        assert min(sizes) >= 2  # nobody alone
+
+
+def test_three_learners_in_groups_of_two_make_one_group_of_three() -> None:
+    people = [Person("a", "FR"), Person("b", "IT"), Person("c", "FR")]
+    groups = make_groups(people, 2, seed=7)
+    assert [sorted(p.id for p in g) for g in groups] == [["a", "b", "c"]]
+    five = make_groups([Person(str(i), "FR" if i % 2 else "IT") for i in range(5)], 2, seed=1)
+    assert sorted(len(g) for g in five) == [2, 3]
 
 
 @given(rooms())

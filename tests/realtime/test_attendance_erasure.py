@@ -15,7 +15,14 @@ from tests.realtime.attendance_play import Play, by_name
 
 async def test_erasure_reaches_presence_and_keeps_the_minutes(play: Play) -> None:
     fr, _ = play.exchange.schools
-    name = "Loïc Béranger, dit « Lolo »"
+    # a name no other played session gave anyone: the check below searches every table
+    name = f"Loïc Béranger, dit « Lolo » {uuid.uuid4().hex[:8]}"
+    renamed = await play.server.http.patch(
+        f"{API}/users/{play.people['drops'].id}",
+        json={"display_name": name},
+        headers=fr.coordinator.headers,
+    )
+    assert renamed.status_code == 200, renamed.text
     play.at(0)
     client = await play.join("drops")
     assert (await client.command("chat.send", text="Salut, c'est Loïc"))["type"] == "ack"

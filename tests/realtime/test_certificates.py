@@ -131,6 +131,9 @@ async def test_the_teachers_end_issues_certificates_to_those_over_the_threshold(
     assert len(await stored(play)) == 3
 
     # public verification, no login
+    assert (
+        item["verify_url"] == f"{play.server.http.base_url}/api/v1/certificates/{item['id']}/verify"
+    )
     verified = await http.get(item["verify_url"])
     assert verified.status_code == 200, verified.text
     assert verified.json() == {

@@ -83,10 +83,10 @@ async def test_guardians_see_attendance_hours_and_the_absence_they_asked_for(pla
         "late",
         48.0,
     )
-    assert entry["hours"]["total_hours"] == 0.8
+    assert entry["hours"]["hours"] == 0.8
     (per_exchange,) = entry["hours"]["exchanges"]
     assert (per_exchange["exchange_id"], per_exchange["sessions"]) == (play.exchange.id, 1)
-    assert entry["hours"]["countries_met"] == ["FR"]  # the learner is in Italy
+    assert entry["hours"]["countries"] == ["FR"]  # the learner is in Italy
     other = (await http.get(f"{API}/family", headers=watching.headers)).json()["items"][0]
     assert other["recent_attendance"][0]["status"] == "absent"
-    assert other["hours"] == {"total_hours": 0.0, "exchanges": [], "countries_met": []}
+    assert other["hours"] == {"hours": 0.0, "exchanges": [], "countries": []}

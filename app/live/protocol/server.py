@@ -22,6 +22,8 @@ class _RoomEvent(_Event):
 
 
 class ChatMessageEvent(_RoomEvent):
+    """A chat message, as every member of the room sees it."""
+
     type: Literal["chat.message"] = "chat.message"
     message_id: uuid.UUID
     author: Member
@@ -30,12 +32,16 @@ class ChatMessageEvent(_RoomEvent):
 
 
 class ChatDeleted(_RoomEvent):
+    """A teacher deleted a chat message (`by`); clients hide it."""
+
     type: Literal["chat.deleted"] = "chat.deleted"
     message_id: uuid.UUID
     by: uuid.UUID
 
 
 class PollStarted(_RoomEvent):
+    """A teacher started a poll; learners vote with `poll.vote` (an option index)."""
+
     type: Literal["poll.started"] = "poll.started"
     poll_id: uuid.UUID
     question: str
@@ -43,12 +49,16 @@ class PollStarted(_RoomEvent):
 
 
 class PollResults(_RoomEvent):
+    """The running poll's counts after a vote, one per option."""
+
     type: Literal["poll.results"] = "poll.results"
     poll_id: uuid.UUID
     counts: list[int]
 
 
 class PollClosed(_RoomEvent):
+    """A teacher closed the poll: its final counts."""
+
     type: Literal["poll.closed"] = "poll.closed"
     poll_id: uuid.UUID
     counts: list[int]
@@ -60,6 +70,8 @@ class BreakoutGroup(BaseModel):
 
 
 class BreakoutStarted(_RoomEvent):
+    """A teacher started breakout groups, countries mixed; `group_id` per group."""
+
     type: Literal["breakout.started"] = "breakout.started"
     breakout_id: uuid.UUID
     group_size: int
@@ -67,11 +79,15 @@ class BreakoutStarted(_RoomEvent):
 
 
 class BreakoutEnded(_RoomEvent):
+    """The breakout is over: everyone is back in the main room."""
+
     type: Literal["breakout.ended"] = "breakout.ended"
     breakout_id: uuid.UUID
 
 
 class MemberMuted(_RoomEvent):
+    """A teacher muted a learner's chat until `until`."""
+
     type: Literal["member.muted"] = "member.muted"
     user_id: uuid.UUID
     minutes: int
@@ -91,17 +107,24 @@ class MemberRemoved(_RoomEvent):
 
 
 class HandRaised(_RoomEvent):
+    """A member raised their hand."""
+
     type: Literal["hand.raised"] = "hand.raised"
     user_id: uuid.UUID
 
 
 class Reaction(_RoomEvent):
+    """A member sent a reaction (an emoji)."""
+
     type: Literal["reaction"] = "reaction"
     user_id: uuid.UUID
     emoji: str
 
 
 class SessionEnded(_RoomEvent):
+    """The session is over (a teacher ended it, or its scheduled end passed); sockets close
+    with 4004."""
+
     type: Literal["session.ended"] = "session.ended"
     reason: Literal["ended_by_teacher", "scheduled_end"]
     by: uuid.UUID | None = None
@@ -194,6 +217,8 @@ class Error(_Event):
 
 
 class Pong(_Event):
+    """The answer to `ping`, to the sender only."""
+
     type: Literal["pong"] = "pong"
     id: str
 

@@ -1,7 +1,10 @@
 """Breakout groups that mix countries as evenly as the room allows.
 
 `make_groups(people, group_size, seed=...)` returns `ceil(n / group_size)` groups (one group when
-`group_size >= n`), so no group is larger than asked unless the room is smaller than a group.
+`group_size >= n`), so no group is larger than asked, except that nobody is left alone: when
+that many groups would leave a group of one (three learners in groups of two), the remainder is
+folded into the other groups (one group of three). No group is smaller than two unless the room
+holds a single learner.
 
 How: people are listed country by country, largest country first (shuffled within a country by
 `seed`, so each round differs), then dealt to the groups in turn, like cards. Therefore:
@@ -31,13 +34,20 @@ class Person:
 
 
 def group_count(n: int, group_size: int) -> int:
+    """How many groups: enough for `group_size`, but never so many that one holds one person."""
     if group_size < 1:
         raise ValueError("group_size must be at least 1")
-    return max(1, math.ceil(n / group_size)) if n else 0
+    if n == 0:
+        return 0
+    count = max(1, math.ceil(n / group_size))
+    while count > 1 and n // count < 2:
+        count -= 1
+    return count
 
 
 def make_groups(people: Sequence[Person], group_size: int, *, seed: int = 0) -> list[list[Person]]:
-    """Groups of at most `group_size` (sizes differ by at most one), countries dealt evenly."""
+    """Groups of `group_size` or fewer, never of one (sizes differ by at most one), countries
+    dealt evenly."""
     count = group_count(len(people), group_size)
     if count == 0:
         return []

@@ -8,6 +8,8 @@ from typing import Literal
 
 ClassId = str
 
+SCORE_SCALE = 1000  # the engine scores in integer thousandths; the API reports 0-1
+
 
 @dataclass(frozen=True)
 class Language:

@@ -60,8 +60,8 @@ function learnerCard(learner) {
     h('h3', {}, t('family.upcoming')), sessions(learner),
     h('h3', {}, t('family.attendance')), attendance(learner),
     h('h3', {}, t('family.hours')),
-    h('p', {}, t('family.hours_total', { hours: formatNumber(hours.total_hours) })),
-    hours.countries_met.length ? h('p', {}, t('family.countries', { countries: hours.countries_met.join(', ') })) : null,
+    h('p', {}, t('family.hours_total', { hours: formatNumber(hours.hours) })),
+    hours.countries.length ? h('p', {}, t('family.countries', { countries: hours.countries.join(', ') })) : null,
     h('h3', {}, t('family.consents')),
     learner.guardian_required
       ? h('p', {}, t('family.guardian_decides', { age: learner.consent_age }))
