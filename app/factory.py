@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import error_handlers
 from app.accounts.auth import ensure_admin
@@ -94,5 +95,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         expose_headers=["X-Request-ID", "Retry-After"],
     )
     app.add_middleware(RequestContextMiddleware)
+    # outermost: behind a trusted proxy, the scheme and client address are the proxy's report,
+    # so URLs the API answers are https:// (and the room's wss://) when the client used HTTPS
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     include_routers(app)
     return app

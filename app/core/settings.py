@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     admin_password: str | None = None
     # `python -m app.serve --port N` makes the default follow N (see app/serve.py)
     allowed_origins: str = "http://localhost:8000,http://127.0.0.1:8000"
+    # addresses of reverse proxies whose X-Forwarded-Proto/-For are believed ("*": any)
+    forwarded_allow_ips: str = "127.0.0.1"
     smtp_url: str | None = None
     outbox_poll_seconds: float = Field(default=5.0, gt=0)  # e-mail outbox (docs/families.md)
 
