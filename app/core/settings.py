@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     jwt_audience: str = "passerelle-api"
     access_token_minutes: int = Field(default=15, ge=1, le=60)
     refresh_token_days: int = Field(default=14, ge=1, le=90)
+    # a used refresh token presented again this soon is a client's race, not a theft
+    refresh_reuse_grace_seconds: float = Field(default=10.0, ge=0, le=60)
 
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=20, ge=1)
