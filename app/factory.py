@@ -21,6 +21,7 @@ from app.core.security.tokens import KeyRing
 from app.core.settings import Settings, get_settings, resolve_secret
 from app.middleware import BodyLimitMiddleware, CORSMiddleware, RequestContextMiddleware
 from app.realtime.broker import Retention, make_broker
+from app.routers import api_docs
 from app.routers.api import include_routers
 from app.routers.query_check import reject_unknown_query
 
@@ -81,8 +82,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         summary="Virtual exchange between vocational schools in Europe",
         lifespan=lifespan,
         dependencies=[Depends(reject_unknown_query)],
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
+        docs_url=None,  # served from local assets by app/routers/api_docs.py
+        redoc_url=None,
     )
     error_handlers.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -99,4 +100,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     # so URLs the API answers are https:// (and the room's wss://) when the client used HTTPS
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     include_routers(app)
+    if docs:
+        app.include_router(api_docs.router)
     return app
