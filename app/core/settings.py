@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     admin_password: str | None = None
     # `python -m app.serve --port N` makes the default follow N (see app/serve.py)
     allowed_origins: str = "http://localhost:8000,http://127.0.0.1:8000"
+    # where a guardian's invitation link points, `{token}` replaced (a school's own frontend);
+    # unset: this app's invitation page, /invite/{token}
+    invite_link_url: str | None = Field(default=None, pattern=r"^https?://[^\s]*\{token\}[^\s]*$")
     # addresses of reverse proxies whose X-Forwarded-Proto/-For are believed ("*": any)
     forwarded_allow_ips: str = "127.0.0.1"
     smtp_url: str | None = None

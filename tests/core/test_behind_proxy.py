@@ -40,3 +40,24 @@ async def test_an_untrusted_proxy_header_is_ignored(
     ):
         api = await Api.start(http)
         assert (await _invite_url(http, api, "https")).startswith("http://test/")
+
+
+async def test_invitation_links_can_point_to_a_schools_own_frontend(
+    settings: Settings, client: AsyncClient
+) -> None:
+    del client  # the tables are ready
+    frontend = "https://portal.school.example/family/join?invite={token}"
+    app = create_app(settings.model_copy(update={"invite_link_url": frontend}))
+    async with (
+        LifespanManager(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as http,
+    ):
+        api = await Api.start(http)
+        url = await _invite_url(http, api, "http")
+        assert url.startswith("https://portal.school.example/family/join?invite=")
+        token = url.rsplit("=", 1)[1]
+        accepted = await http.post(
+            f"{API}/guardian-invites/{token}/accept",
+            json={"display_name": "Anna Schmidt", "password": "a-long-family-password"},
+        )
+        assert accepted.status_code == 201, accepted.text  # the link's token is the real one
