@@ -19,10 +19,11 @@ COPY migrations ./migrations
 USER passerelle
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    PASSERELLE_ENV=production
+    PASSERELLE_ENV=production \
+    PASSERELLE_FORWARDED_ALLOW_IPS=*
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
 # Migrate, then serve. Several replicas may start at once: Alembic takes no lock, so in a
 # multi-replica deployment run the migration as a one-off job first (see README).
-CMD ["sh", "-c", "alembic upgrade head && exec python -m app.serve --host 0.0.0.0 --port 8000 --forwarded-allow-ips='*'"]
+CMD ["sh", "-c", "alembic upgrade head && exec python -m app.serve --host 0.0.0.0 --port 8000"]

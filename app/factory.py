@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import error_handlers
 from app.accounts.auth import ensure_admin
@@ -20,6 +21,7 @@ from app.core.security.tokens import KeyRing
 from app.core.settings import Settings, get_settings, resolve_secret
 from app.middleware import BodyLimitMiddleware, CORSMiddleware, RequestContextMiddleware
 from app.realtime.broker import Retention, make_broker
+from app.routers import api_docs
 from app.routers.api import include_routers
 from app.routers.query_check import reject_unknown_query
 
@@ -80,8 +82,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         summary="Virtual exchange between vocational schools in Europe",
         lifespan=lifespan,
         dependencies=[Depends(reject_unknown_query)],
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
+        docs_url=None,  # served from local assets by app/routers/api_docs.py
+        redoc_url=None,
     )
     error_handlers.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -94,5 +96,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         expose_headers=["X-Request-ID", "Retry-After"],
     )
     app.add_middleware(RequestContextMiddleware)
+    # outermost: behind a trusted proxy, the scheme and client address are the proxy's report,
+    # so URLs the API answers are https:// (and the room's wss://) when the client used HTTPS
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     include_routers(app)
+    if docs:
+        app.include_router(api_docs.router)
     return app

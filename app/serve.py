@@ -38,7 +38,6 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app.serve", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--forwarded-allow-ips", default="127.0.0.1")
     args = parser.parse_args(argv)
     settings = get_settings()
     if "allowed_origins" not in settings.model_fields_set:  # the default follows the port
@@ -50,8 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         access_log=False,
-        proxy_headers=True,
-        forwarded_allow_ips=args.forwarded_allow_ips,
+        proxy_headers=False,  # the app applies them itself (PASSERELLE_FORWARDED_ALLOW_IPS)
         **uvicorn_ws_options(settings),
     )
 

@@ -3,6 +3,10 @@
 Refresh tokens rotate: each use returns a new pair and marks the old token used. A used token
 presented again means it was copied, so the whole family (every token descending from that
 login) is revoked. The revocation is committed even though the request fails.
+
+Except within `PASSERELLE_REFRESH_REUSE_GRACE_SECONDS` (10 s) of its first use: a phone app
+that refreshes from two places at once (two tabs, a retry after a lost answer) gets a second
+new pair from the same family, and nobody is logged out. After the grace, reuse is theft.
 """
 
 from __future__ import annotations
@@ -153,8 +157,7 @@ async def refresh(db: AsyncSession, *, tokens: TokenIssuer, token: str) -> Token
     now = utcnow()
     stored = await _stored(db, tokens, token)
     if stored.used_at is not None:
-        await revoke_family(db, stored.family_id, now)
-        raise RefreshTokenReused()
+        return await _reused(db, tokens, stored, now)
     if stored.revoked_at is not None or stored.expires_at <= now:
         raise _invalid_refresh()
     # Mark used with a guarded update, so two concurrent uses cannot both succeed.
@@ -163,13 +166,35 @@ async def refresh(db: AsyncSession, *, tokens: TokenIssuer, token: str) -> Token
         .where(col(RefreshToken.id) == stored.id, col(RefreshToken.used_at).is_(None))
         .values(used_at=now)
     )
-    if getattr(marked, "rowcount", 0) != 1:
-        await revoke_family(db, stored.family_id, now)
-        raise RefreshTokenReused()
+    if getattr(marked, "rowcount", 0) != 1:  # used at this very moment by another request
+        return await _reused(db, tokens, stored, now)
     user = await db.get(User, stored.user_id)
     if user is None or not user.is_active:
         raise _invalid_refresh()
     return await _issue_pair(db, tokens=tokens, user=user, family_id=stored.family_id, now=now)
+
+
+async def _reused(
+    db: AsyncSession, tokens: TokenIssuer, stored: RefreshToken, now: datetime
+) -> TokenPair:
+    """A used token presented again: within the grace of its first use (and its family still
+    standing), another new pair; otherwise the family is revoked and the call refused."""
+    used_at, revoked_at = (
+        await db.execute(
+            select(col(RefreshToken.used_at), col(RefreshToken.revoked_at)).where(
+                col(RefreshToken.id) == stored.id
+            )
+        )
+    ).one()
+    grace = timedelta(seconds=tokens.settings.refresh_reuse_grace_seconds)
+    if grace and used_at is not None and revoked_at is None and now - used_at <= grace:
+        user = await db.get(User, stored.user_id)
+        if user is not None and user.is_active:
+            return await _issue_pair(
+                db, tokens=tokens, user=user, family_id=stored.family_id, now=now
+            )
+    await revoke_family(db, stored.family_id, now)
+    raise RefreshTokenReused()
 
 
 async def logout(db: AsyncSession, *, tokens: TokenIssuer, token: str) -> None:

@@ -90,7 +90,10 @@ class SessionCloser:
         self._retention = retention
         self._purge_every = purge_seconds
         self._next_purge = 0.0
-        self.loop = Loop("session-close", self.run_once, interval=poll_seconds)
+        # first after one interval: a process that starts and stops at once touches nothing
+        self.loop = Loop(
+            "session-close", self.run_once, interval=poll_seconds, first_delay=poll_seconds
+        )
 
     async def run_once(self) -> int:
         now = self._clock()

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     admin_password: str | None = None
     # `python -m app.serve --port N` makes the default follow N (see app/serve.py)
     allowed_origins: str = "http://localhost:8000,http://127.0.0.1:8000"
+    # where a guardian's invitation link points, `{token}` replaced (a school's own frontend);
+    # unset: this app's invitation page, /invite/{token}
+    invite_link_url: str | None = Field(default=None, pattern=r"^https?://[^\s]*\{token\}[^\s]*$")
+    # addresses of reverse proxies whose X-Forwarded-Proto/-For are believed ("*": any)
+    forwarded_allow_ips: str = "127.0.0.1"
     smtp_url: str | None = None
     outbox_poll_seconds: float = Field(default=5.0, gt=0)  # e-mail outbox (docs/families.md)
 
@@ -37,6 +42,8 @@ class Settings(BaseSettings):
     jwt_audience: str = "passerelle-api"
     access_token_minutes: int = Field(default=15, ge=1, le=60)
     refresh_token_days: int = Field(default=14, ge=1, le=90)
+    # a used refresh token presented again this soon is a client's race, not a theft
+    refresh_reuse_grace_seconds: float = Field(default=10.0, ge=0, le=60)
 
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=20, ge=1)

@@ -3,9 +3,9 @@
 Every permission check happens here, once, before the command changes anything: the role may
 send this command (`protocol.may_send`), the session is live, a chat message is within the
 length limit and its author neither muted nor without the `chat` consent, a moderated member is
-a learner of the session. Then `app.live.commands` makes the change and returns the room event.
-The hub calls `apply` inside its unit of work, under the room's lock; it numbers, commits and
-broadcasts what comes back.
+a learner of the session, only a teacher lowers another member's hand. Then
+`app.live.commands` makes the change and returns the room event. The hub calls `apply` inside
+its unit of work, under the room's lock; it numbers, commits and broadcasts what comes back.
 """
 
 from __future__ import annotations
@@ -103,6 +103,10 @@ async def _dispatch(
             )
         case protocol.HandRaise():
             return protocol.HandRaised(user_id=member.user_id)
+        case protocol.HandLower(user_id=user_id):
+            if user_id is not None and user_id != member.user_id and member.role != "teacher":
+                raise CommandRefused("forbidden", "Only teachers lower another member's hand.")
+            return protocol.HandLowered(user_id=user_id or member.user_id, by=member.user_id)
         case protocol.ReactionSend(emoji=emoji):
             return protocol.Reaction(user_id=member.user_id, emoji=emoji)
     raise CommandRefused("unknown_type", f"Unhandled command {command.type!r}.")

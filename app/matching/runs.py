@@ -19,11 +19,12 @@ from sqlmodel import col
 from app.accounts.tables import User
 from app.classes.tables import SchoolClass
 from app.core.errors import Forbidden, InvalidInput, not_found
+from app.core.paging import fetch_page
 from app.matching.rules.types import SCORE_SCALE
 from app.matching.schemas import MatchingRunCreate, MatchingRunPublic, Proposal, Unmatched
 from app.matching.tables import Exchange, ExchangeClass, MatchingRun, classes_in_open_exchanges
 from app.organisations import networks
-from app.organisations.tables import NetworkMember, Organisation
+from app.organisations.tables import Network, NetworkMember, Organisation
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,33 @@ async def get_run(db: AsyncSession, *, actor: User, run_id: uuid.UUID) -> Matchi
     if not _may_run(actor, network.coordinating_organisation_id):
         raise not_found("Matching run")
     return run
+
+
+async def list_runs(
+    db: AsyncSession,
+    *,
+    actor: User,
+    network_id: uuid.UUID | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[MatchingRun], int]:
+    """The runs the caller may read, newest first: every run for an admin, the runs of the
+    networks their school coordinates for a coordinator, none for anyone else."""
+    stmt = select(MatchingRun)
+    if actor.role != "admin":
+        if actor.role != "coordinator" or actor.organisation_id is None:
+            return [], 0
+        coordinated = select(col(Network.id)).where(
+            col(Network.coordinating_organisation_id) == actor.organisation_id
+        )
+        stmt = stmt.where(col(MatchingRun.network_id).in_(coordinated))
+    if network_id is not None:
+        stmt = stmt.where(col(MatchingRun.network_id) == network_id)
+    if status is not None:
+        stmt = stmt.where(col(MatchingRun.status) == status)
+    stmt = stmt.order_by(col(MatchingRun.created_at).desc(), col(MatchingRun.id))
+    return await fetch_page(db, stmt, limit=limit, offset=offset)
 
 
 async def to_public(db: AsyncSession, run: MatchingRun) -> MatchingRunPublic:

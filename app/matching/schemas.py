@@ -46,6 +46,19 @@ class Unmatched(BaseModel):
     reason: str
 
 
+class MatchingRunSummary(BaseModel):
+    """A run in a list: its state, without its proposals (`GET /matching/runs/{id}`)."""
+
+    id: uuid.UUID
+    network_id: uuid.UUID
+    status: RunStatus
+    group_size: int
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
 class MatchingRunPublic(BaseModel):
     id: uuid.UUID
     network_id: uuid.UUID

@@ -300,7 +300,7 @@ class MobilitySweeper:
         self._clock = clock
         self._grace = grace
         self._retention = retention
-        self.loop = Loop("mobility-sweep", self.run_once, interval=interval)
+        self.loop = Loop("mobility-sweep", self.run_once, interval=interval, first_delay=interval)
 
     async def run_once(self) -> Swept:
         return await sweep(

@@ -19,14 +19,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.accounts.tables import GuardianLink, User
 from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
-from app.core.errors import not_found
-from app.core.paging import fetch_page
 from app.core.rules.instants import utc_iso
 from app.core.tables import utcnow
 from app.matching.tables import ExchangeClass
@@ -342,38 +340,3 @@ async def exchanges_proposed(
         rows = [m.model_dump() for m in pending if isinstance(m, model)]
         if rows:
             await db.execute(insert(model), rows)
-
-
-# --- the feed --------------------------------------------------------------------------------
-
-
-async def feed(
-    db: AsyncSession, *, actor: User, limit: int, offset: int, unread: bool | None
-) -> tuple[list[Notification], int]:
-    stmt = select(Notification).where(col(Notification.user_id) == actor.id)
-    if unread is True:
-        stmt = stmt.where(col(Notification.read_at).is_(None))
-    elif unread is False:
-        stmt = stmt.where(col(Notification.read_at).is_not(None))
-    stmt = stmt.order_by(col(Notification.created_at).desc(), col(Notification.id))
-    return await fetch_page(db, stmt, limit=limit, offset=offset)
-
-
-async def mark_read(db: AsyncSession, *, actor: User, notification_id: uuid.UUID) -> Notification:
-    found = (
-        await db.scalars(
-            select(Notification).where(
-                col(Notification.id) == notification_id, col(Notification.user_id) == actor.id
-            )
-        )
-    ).first()
-    if found is None:
-        raise not_found("Notification")
-    if found.read_at is None:
-        await db.execute(
-            update(Notification)
-            .where(col(Notification.id) == found.id, col(Notification.read_at).is_(None))
-            .values(read_at=utcnow())
-        )
-        await db.refresh(found)
-    return found

@@ -10,6 +10,7 @@ from app.routers import (
     auth,
     certificates,
     classes,
+    code_lists,
     families,
     family_view,
     health,
@@ -32,6 +33,7 @@ def include_routers(app: FastAPI) -> None:
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(auth.router)  # before users: /users/me must win over /users/{id}
     api.include_router(organisations.router)
+    api.include_router(code_lists.router)
     api.include_router(networks.router)
     api.include_router(users.router)
     api.include_router(classes.router)

@@ -151,6 +151,12 @@ def invite_public(invite: GuardianInvite) -> InvitePublic:
     )
 
 
+def _invite_link(request: Request, template: str | None, token: str) -> str:
+    if template:
+        return template.replace("{token}", token)
+    return str(request.url_for("guardian_invite_page", token=token))
+
+
 @router.post(
     "/learners/{learner_id}/guardian-invites",
     status_code=201,
@@ -163,19 +169,21 @@ async def invite_guardian(
     request: Request,
     db: SessionDep,
     user: CurrentUser,
+    ctx: ContextDep,
 ) -> InviteCreated:
     """Invite a guardian by e-mail (the learner's school staff, admins). The token is shown
-    only here; pass `invite_url` (the web client's invitation page, `/invite/{token}`) to the
-    family. It works once, for 7 days; inviting the same address again revokes the previous
-    link. 409 `too_many_guardians` (two at most),
-    `already_linked`, `email_taken` (the address is a non-guardian account)."""
+    only here; pass `invite_url` to the family: the web client's invitation page,
+    `/invite/{token}`, or the school frontend's page set by `PASSERELLE_INVITE_LINK_URL`. It
+    works once, for 7 days; inviting the same address again revokes the previous link. 409
+    `too_many_guardians` (two at most), `already_linked`, `email_taken` (the address is a
+    non-guardian account)."""
     invite, token = await guardian_invites.create(
         db, actor=user, learner_id=learner_id, email=str(body.email), now=utcnow()
     )
     return InviteCreated(
         id=invite.id,
         learner_id=invite.learner_id,
-        invite_url=str(request.url_for("guardian_invite_page", token=token)),
+        invite_url=_invite_link(request, ctx.settings.invite_link_url, token),
         token=token,
         expires_at=invite.expires_at,
     )

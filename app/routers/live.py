@@ -17,12 +17,14 @@ from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse
 
 from app.context import AppContext
+from app.core.schemas import Page
 from app.core.tables import utcnow
+from app.live import chat as live_chat
 from app.live import tickets as live_tickets
 from app.live.protocol import CloseCode
-from app.live.schemas import TicketPublic
+from app.live.schemas import ChatEntryPublic, TicketPublic
 from app.realtime.asyncapi import build_document
-from app.routers.deps import ContextDep, CurrentUser, SessionDep
+from app.routers.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import errors
 
 router = APIRouter(tags=["live"])  # under /api/v1
@@ -57,6 +59,39 @@ async def create_ticket(
         ticket=issued.ticket,
         expires_in=issued.expires_in,
         url=str(url.include_query_params(ticket=issued.ticket)),
+    )
+
+
+@router.get(
+    "/sessions/{session_id}/chat",
+    response_model=Page[ChatEntryPublic],
+    responses=errors(401, 403, 404, 422),
+)
+async def session_chat(
+    session_id: uuid.UUID,
+    db: SessionDep,
+    user: CurrentUser,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[ChatEntryPublic]:
+    """The room's chat, oldest first, for the session's teachers (403 for its other members,
+    404 for anyone who cannot see the session); deleted messages are listed and marked."""
+    entries, total = await live_chat.history(
+        db, actor=user, session_id=session_id, limit=limit, offset=offset
+    )
+    return Page(
+        items=[
+            ChatEntryPublic(
+                message_id=e.message.id,
+                author=e.author,
+                text=e.message.text,
+                sent_at=e.message.sent_at,
+                deleted_at=e.message.deleted_at,
+                deleted_by=e.message.deleted_by,
+            )
+            for e in entries
+        ],
+        total=total,
     )
 
 

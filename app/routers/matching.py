@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 
 from app.core.schemas import Page
 from app.matching import exchanges
@@ -14,6 +14,8 @@ from app.matching.schemas import (
     ExchangeStatus,
     MatchingRunCreate,
     MatchingRunPublic,
+    MatchingRunSummary,
+    RunStatus,
 )
 from app.routers.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import AUTHED, errors
@@ -21,18 +23,60 @@ from app.routers.responses import AUTHED, errors
 router = APIRouter(tags=["matching"])
 
 
-@router.post("/matching/runs", status_code=202, response_model=MatchingRunPublic, responses=AUTHED)
+POLL_SECONDS = 2
+
+
+@router.post(
+    "/matching/runs",
+    status_code=202,
+    response_model=MatchingRunPublic,
+    responses={
+        **AUTHED,
+        202: {
+            "description": "Queued: poll the `Location` every `Retry-After` seconds until "
+            "`done` or `failed`",
+            "headers": {
+                "Location": {"description": "The run", "schema": {"type": "string"}},
+                "Retry-After": {"description": "Seconds", "schema": {"type": "integer"}},
+            },
+        },
+    },
+)
 async def start_run(
     body: MatchingRunCreate,
+    request: Request,
+    response: Response,
     db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
     background: BackgroundTasks,
 ) -> MatchingRunPublic:
-    """Queue a run; poll `GET /matching/runs/{id}` until `done` or `failed`."""
+    """Queue a run; poll `GET /matching/runs/{id}` (the `Location`) until `done` or `failed`."""
     run = await matching.create_run(db, actor=user, data=body)
     background.add_task(ctx.matching.start, run.id)  # after the commit and the response
+    response.headers["Location"] = str(request.url_for("get_run", run_id=str(run.id)))
+    response.headers["Retry-After"] = str(POLL_SECONDS)
     return await matching.to_public(db, run)
+
+
+@router.get("/matching/runs", response_model=Page[MatchingRunSummary], responses=errors(401, 422))
+async def list_runs(
+    db: SessionDep,
+    user: CurrentUser,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    network_id: Annotated[uuid.UUID | None, Query()] = None,
+    status: Annotated[RunStatus | None, Query()] = None,
+) -> Page[MatchingRunSummary]:
+    """The runs you may read, newest first: an admin's all, a coordinator's those of the
+    networks their school coordinates (others: none)."""
+    rows, total = await matching.list_runs(
+        db, actor=user, network_id=network_id, status=status, limit=limit, offset=offset
+    )
+    return Page(
+        items=[MatchingRunSummary.model_validate(r, from_attributes=True) for r in rows],
+        total=total,
+    )
 
 
 @router.get("/matching/runs/{run_id}", response_model=MatchingRunPublic, responses=AUTHED)

@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection
 
 from app.core.errors import InvalidInput
 
+API_PREFIX = "/api/"
 _known: dict[int, frozenset[str]] = {}
 
 
@@ -28,11 +29,13 @@ def _parameters(route: APIRoute) -> frozenset[str]:
 
 
 def reject_unknown_query(connection: HTTPConnection) -> None:
-    """An app-wide dependency: every query parameter must be one the operation declares.
-    (WebSocket routes, which it also runs for, declare theirs in the handshake: skipped.)"""
+    """An app-wide dependency: every query parameter of an `/api/v1` operation must be one it
+    declares. (WebSocket routes, which it also runs for, declare theirs in the handshake.)"""
     route = connection.scope.get("route")
     if not isinstance(route, APIRoute) or not connection.query_params:
         return
+    if not route.include_in_schema or not connection.url.path.startswith(API_PREFIX):
+        return  # the web pages (`?next=`), the docs, health probes: not the API's contract
     known = _parameters(route)
     unknown = sorted(set(connection.query_params) - known)
     if unknown:

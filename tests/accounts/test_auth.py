@@ -168,6 +168,13 @@ async def test_address_locks_across_accounts(settings: Settings) -> None:
 
 
 # --- refresh, reuse, logout -------------------------------------------------------------------
+# Here a used token presented again is reuse at once (no grace); the grace a racing client
+# gets by default is in tests/accounts/test_refresh_grace.py.
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"refresh_reuse_grace_seconds": 0.0})
 
 
 async def test_refresh_rotates_the_pair(client: AsyncClient) -> None:

@@ -17,7 +17,7 @@ async def test_the_asyncapi_document_describes_every_message(client: AsyncClient
         "session.end", "ping", "chat.message", "chat.deleted", "poll.started", "poll.results",
         "poll.closed", "breakout.started", "breakout.ended", "member.muted", "member.removed",
         "hand.raised", "reaction", "session.ended", "pong", "welcome", "ack", "error",
-        "presence.joined", "presence.left",
+        "presence.joined", "presence.left", "hand.lower", "hand.lowered",
     }  # fmt: skip
     assert set(messages) == contract
     schemas = document["components"]["schemas"]

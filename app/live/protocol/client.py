@@ -96,6 +96,14 @@ class HandRaise(_Command):
     type: Literal["hand.raise"]
 
 
+class HandLower(_Command):
+    """Everyone in the room but observers lowers their own hand; a teacher may lower a
+    learner's (`user_id`)."""
+
+    type: Literal["hand.lower"]
+    user_id: uuid.UUID | None = None
+
+
 class ReactionSend(_Command):
     """Everyone in the room but observers."""
 
@@ -126,6 +134,7 @@ ClientCommand = Annotated[
     | MemberMute
     | MemberRemove
     | HandRaise
+    | HandLower
     | ReactionSend
     | SessionEnd
     | Ping,

@@ -113,6 +113,14 @@ class HandRaised(_RoomEvent):
     user_id: uuid.UUID
 
 
+class HandLowered(_RoomEvent):
+    """A raised hand was lowered: by its owner, or by a teacher (`by`)."""
+
+    type: Literal["hand.lowered"] = "hand.lowered"
+    user_id: uuid.UUID
+    by: uuid.UUID
+
+
 class Reaction(_RoomEvent):
     """A member sent a reaction (an emoji)."""
 
@@ -155,6 +163,7 @@ RoomEventModel = (
     | MemberMuted
     | MemberRemoved
     | HandRaised
+    | HandLowered
     | Reaction
     | SessionEnded
     | PresenceJoined
