@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from app.routers import (
+    activities,
     attendance,
     attendance_reports,
     auth,
@@ -46,6 +47,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(attendance.router)
     api.include_router(certificates.router)
     api.include_router(mobility.router)
+    api.include_router(activities.router)
     app.include_router(health.router)
     app.include_router(api)
     app.include_router(sessions.feeds)
