@@ -1,7 +1,8 @@
 """Reflections and the intercultural-competence self-assessment.
 
-When a session ends, each learner who was in its room has a reflection to answer: the
-questions of the plan's reflection activity, or the library's default (`pending`). The
+When a session ends (or its scheduled end has passed), each learner who was in its room has
+a reflection to answer: the questions of the plan's reflection activity, or the library's
+default (`pending`). The
 teachers of the exchange read them. At the start and end of an exchange, each learner rates
 the self-assessment statements (1-5); teachers see averages per class, never one learner's.
 """
@@ -13,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -69,7 +70,7 @@ async def submit(
     live = await sessions.get_visible(db, actor=actor, session_id=session_id)
     if actor.role != "learner":
         raise Forbidden("Learners write reflections.")
-    if live.status != "ended":
+    if live.status == "cancelled" or (live.status != "ended" and live.ends_at > now):
         raise Conflict("Reflections open when the session has ended.", code="session_not_ended")
     if not await db.scalar(select(attended(live.id, actor.id))):
         raise Forbidden("Only learners who attended the session reflect on it.")
@@ -118,7 +119,7 @@ async def _public(db: AsyncSession, row: Reflection) -> ReflectionPublic:
 
 
 async def pending(
-    db: AsyncSession, *, actor: User, learner_id: uuid.UUID
+    db: AsyncSession, *, actor: User, learner_id: uuid.UUID, now: datetime
 ) -> list[PendingReflection]:
     """Ended sessions the learner attended and has not reflected on, most recent first."""
     learner = await visible_learner(db, actor=actor, learner_id=learner_id)
@@ -129,7 +130,8 @@ async def pending(
     rows = await db.scalars(
         select(LiveSession)
         .where(
-            col(LiveSession.status) == "ended",
+            col(LiveSession.status) != "cancelled",
+            or_(col(LiveSession.status) == "ended", col(LiveSession.ends_at) <= now),
             col(LiveSession.id).in_(joined),
             col(LiveSession.id).not_in(done),
         )

@@ -151,10 +151,10 @@ async def submit_reflection(
     responses=AUTHED,
 )
 async def pending_reflections(
-    learner_id: uuid.UUID, db: SessionDep, user: CurrentUser
+    learner_id: uuid.UUID, db: SessionDep, user: CurrentUser, ctx: ContextDep
 ) -> Page[PendingReflection]:
     """The ended sessions the learner attended and has not reflected on, with the questions."""
-    items = await reflections.pending(db, actor=user, learner_id=learner_id)
+    items = await reflections.pending(db, actor=user, learner_id=learner_id, now=ctx.clock())
     return Page(items=items, total=len(items))
 
 

@@ -9,6 +9,7 @@ from app.routers import (
     attendance,
     attendance_reports,
     auth,
+    badges,
     certificates,
     classes,
     families,
@@ -48,9 +49,11 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(certificates.router)
     api.include_router(mobility.router)
     api.include_router(activities.router)
+    api.include_router(badges.router)
     app.include_router(health.router)
     app.include_router(api)
     app.include_router(sessions.feeds)
     app.include_router(live.ws)
+    app.include_router(badges.well_known)
     app.include_router(web.router)
     app.mount(web.ASSETS_PATH, web.assets(), name="assets")
