@@ -19,6 +19,8 @@ ADMIN_ROWS = [
     Row(ADMIN, "GET", "/organisations/{org_c}/checklist-template", 200),
     Row(ADMIN, "PUT", "/organisations/{org_c}/checklist-template", 200, TEMPLATE),
     Row(ADMIN, "GET", "/learners/{learner_c}/certificates", 200),
+    Row(ADMIN, "GET", "/learners/{learner_c}/badges", 200),
+    Row(ADMIN, "GET", "/learners/{learner_c}/reflections/pending", 200),
     Row(ADMIN, "GET", "/learners/{learner_a}/hours", 200),
     Row(ADMIN, "GET", "/learners/{learner_a}/hours.csv", 200),
     Row(ADMIN, "GET", "/classes/{class_a}/attendance-report", 200),
