@@ -1,4 +1,5 @@
-"""The room's most recent chat messages, for a `welcome` (`welcome.chat`)."""
+"""The room's most recent chat messages, for a `welcome` (`welcome.chat`) that is not a
+resume: a resumed client gets the events it missed instead."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import col
 from app.live import protocol
 from app.live.tables import ChatMessage, RoomEvent
 
-RECENT = 50
+RECENT = 20
 
 
 async def recent_chat(

@@ -259,7 +259,13 @@ class Hub:
             presence, state = await live_rooms.snapshot(
                 db, session_id=room.session_id, presence=self.presence()
             )
-            chat = await recent_chat(db, session_id=room.session_id, epoch=recovery.epoch)
+            recovered = resuming and recovery.events is not None
+            # a resumed client has the chat already: the missed events follow instead
+            chat = (
+                []
+                if recovered
+                else await recent_chat(db, session_id=room.session_id, epoch=recovery.epoch)
+            )
         replay = recovery.events if resuming and recovery.events is not None else []
         connection.after = recovery.seq
         welcome = protocol.Welcome(
@@ -269,7 +275,7 @@ class Hub:
             you=member.public(),
             presence=presence,
             state=state,
-            recovered=resuming and recovery.events is not None,
+            recovered=recovered,
             missed=len(replay),
             chat=chat,
         )

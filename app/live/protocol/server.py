@@ -271,7 +271,8 @@ class Welcome(_Event):
     missed: int
     chat: list[ChatMessageEvent] = Field(
         default_factory=list,
-        description="The room's most recent chat messages, oldest first (deleted ones left out)",
+        description="The room's most recent chat messages (20), oldest first, deleted ones left "
+        "out; empty on a resume (`recovered: true`), where the missed events follow",
     )
 
 
