@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.core.rules import error_texts
-from app.core.rules.error_texts import exchanges, fields, kernel, live, people
+from app.core.rules.error_texts import activities, exchanges, fields, kernel, live, people
 from app.core.rules.languages import LANGUAGES
 from app.error_handlers import HTTP_CODES
 
@@ -148,7 +148,14 @@ def test_every_entry_is_complete_and_translated() -> None:
 
 
 def test_no_key_is_in_two_modules() -> None:
-    modules = [kernel.CODES, kernel.NOT_FOUND, people.CODES, exchanges.CODES, live.CODES]
+    modules = [
+        kernel.CODES,
+        kernel.NOT_FOUND,
+        people.CODES,
+        exchanges.CODES,
+        live.CODES,
+        activities.CODES,
+    ]
     assert sum(len(m) for m in modules) == len(error_texts.CATALOGUE)
 
 
