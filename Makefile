@@ -5,27 +5,35 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# `make run` is a demo: a certificate is earned after this many contact hours (default 10)
+DEMO_CERTIFICATE_HOURS ?= 0.25
 
 .PHONY: run test lint check-python migrate demo test-sqlite test-postgres bench clean
 
-$(VENV)/.installed: pyproject.toml
+# What running needs (`make run`), and the development tools on top (`make test`).
+$(VENV)/.installed-run: pyproject.toml
 	@$(MAKE) --no-print-directory check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-run
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Passerelle needs Python 3.11 or newer (set PYTHON=python3.11)")'
 
-migrate: $(VENV)/.installed
+migrate: $(VENV)/.installed-run
 	$(BIN)/alembic upgrade head
 
 demo: migrate
 	$(BIN)/python -m app.demo --base-url http://localhost:$(PORT)
 
 run: demo
-	$(BIN)/python -m app.serve --host $(HOST) --port $(PORT)
+	PASSERELLE_CERTIFICATE_MIN_HOURS=$${PASSERELLE_CERTIFICATE_MIN_HOURS:-$(DEMO_CERTIFICATE_HOURS)} \
+		$(BIN)/python -m app.serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

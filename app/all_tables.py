@@ -3,7 +3,18 @@
 from sqlmodel import SQLModel
 
 from app.accounts.tables import GuardianLink, RefreshToken, User
+from app.activities.tables import (
+    ActivityRun,
+    ActivityTemplate,
+    GlossaryEntry,
+    QuizAnswer,
+    Reflection,
+    SelfAssessment,
+    SessionPlanItem,
+    WordcloudEntry,
+)
 from app.attendance.tables import AttendanceOverride, AttendanceRecord, Certificate
+from app.badges.tables import Badge
 from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
 from app.core.audit_table import AuditRecord
 from app.core.tables import UTCDateTime, utcnow
@@ -27,9 +38,12 @@ from app.scheduling.tables import CalendarFeed, LiveSession, SessionSeries
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ActivityRun",
+    "ActivityTemplate",
     "AttendanceOverride",
     "AttendanceRecord",
     "AuditRecord",
+    "Badge",
     "BreakoutRound",
     "CalendarFeed",
     "Certificate",
@@ -42,6 +56,7 @@ __all__ = [
     "Consent",
     "Exchange",
     "ExchangeClass",
+    "GlossaryEntry",
     "GuardianInvite",
     "GuardianLink",
     "Incident",
@@ -57,13 +72,18 @@ __all__ = [
     "Poll",
     "PollVote",
     "PresenceInterval",
+    "QuizAnswer",
+    "Reflection",
     "RefreshToken",
     "RoomEvent",
     "RoomModeration",
     "SchoolClass",
+    "SelfAssessment",
+    "SessionPlanItem",
     "SessionSeries",
     "UTCDateTime",
     "User",
+    "WordcloudEntry",
     "metadata",
     "utcnow",
 ]

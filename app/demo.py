@@ -1,8 +1,10 @@
 """Idempotent demo data: `python -m app.demo` (run by `make run`).
 
 A network of five invented vocational schools in France, Italy, Germany, Spain and Finland,
-with coordinators, teachers, learners (some of them minors), guardians and a dozen classes.
-Running it again changes nothing and prints the same logins.
+with coordinators, teachers, learners (some of them minors), guardians and a dozen classes in a
+term that is running, and an active exchange between Lyon and Köln whose session runs now.
+Running it again changes nothing but schedules new live sessions once the last ones are over,
+and prints the same logins.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import argparse
 import asyncio
 import sys
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +27,7 @@ from app.classes.schemas import ClassCreate
 from app.core.db import create_engine, session_factory, unit_of_work
 from app.core.security import passwords
 from app.core.settings import Settings, get_settings
+from app.demo_live import load_live
 from app.organisations import networks
 from app.organisations import service as organisations
 from app.organisations.schemas import NetworkCreate, OrganisationCreate
@@ -79,7 +82,7 @@ SCHOOLS = (
         "Köln",
         "Europe/Berlin",
         "de",
-        (("Jonas Schäfer", 15), ("Emma Weiß", 17), ("Lukas Brandt", 20)),
+        (("Jonas Schäfer", 15), ("Emma Weiß", 17), ("Lukas Brandt", 20), ("Mia Hoffmann", 14)),
         (
             ("Hotelfachleute HF21", "1013", 4),
             ("Kfz-Mechatronik KM2", "0716", 4),
@@ -196,7 +199,7 @@ async def _load(db: AsyncSession, admin: User, today: date) -> None:
                     learner_id=learner.id,
                     guardian_id=guardian.id,
                 )
-        term_start = date(today.year + (today.month >= 7), 1, 11)
+        term_start = today - timedelta(weeks=6)  # the term is running: sessions can be held
         for n, (class_name, field, eqf) in enumerate(school.classes):
             created, _ = await classes.create(
                 db,
@@ -219,7 +222,7 @@ async def _load(db: AsyncSession, admin: User, today: date) -> None:
                         {"weekday": 3, "start": "13:30", "end": "16:00"},
                     ],
                     term_start=term_start,
-                    term_end=term_start + timedelta(weeks=22),
+                    term_end=term_start + timedelta(weeks=24),
                 ),
             )
             if n == 0:
@@ -244,23 +247,25 @@ async def _load(db: AsyncSession, admin: User, today: date) -> None:
         )
 
 
-async def load_demo(settings: Settings, today: date) -> bool:
-    """Load the demo unless it is there already. True when it was loaded now."""
+async def load_demo(settings: Settings, today: date, now: datetime | None = None) -> bool:
+    """Load the demo unless it is there already (True when it was loaded now); either way, make
+    sure a demo session runs now and another starts soon (app/demo_live.py)."""
+    now = now or datetime.now(UTC)
     engine = create_engine(settings.database_url)
     try:
         async with unit_of_work(session_factory(engine)) as db:
             exists = await db.scalar(
                 select(col(Network.id)).where(col(Network.name) == NETWORK_NAME)
             )
-            if exists is not None:
-                return False
-            admin_email = settings.admin_email or DEMO_ADMIN
-            admin_password = settings.admin_password or DEMO_PASSWORD
-            await auth.ensure_admin(db, email=admin_email, password=admin_password)
-            admin = await db.scalar(select(User).where(col(User.role) == "admin"))
-            assert admin is not None
-            await _load(db, admin, today)
-            return True
+            if exists is None:
+                admin_email = settings.admin_email or DEMO_ADMIN
+                admin_password = settings.admin_password or DEMO_PASSWORD
+                await auth.ensure_admin(db, email=admin_email, password=admin_password)
+                admin = await db.scalar(select(User).where(col(User.role) == "admin"))
+                assert admin is not None
+                await _load(db, admin, today)
+            await load_live(db, network_name=NETWORK_NAME, now=now)
+            return exists is None
     finally:
         await engine.dispose()
 
@@ -282,9 +287,17 @@ def logins(settings: Settings, base_url: str = "http://localhost:8000") -> str:
             f"{_email('learner', school.slug, len(school.learners))}"
         )
         lines.append(f"    guardian     {_email('guardian', school.slug)}")
-    lines.append(
-        f"Log in: POST /api/v1/auth/token (form fields username, password); docs at {base_url}/docs"
-    )
+    lines += [
+        "Try the live room (a session of Lyon and Köln runs now, another starts in minutes):",
+        f"  teacher, runs the room      {_email('teacher', 'lyon', 1)}  at {base_url}/console",
+        f"  learner, joins from a phone {_email('learner', 'lyon', 1)}  at {base_url}/",
+        f"  minor with consent (15, DE) {_email('learner', 'koeln', 1)}",
+        f"  minor without consent (14)  {_email('learner', 'koeln', 4)}  (the room says why)",
+        f"  her guardian, gives it      {_email('guardian', 'koeln')}  at {base_url}/family",
+        f"  coordinator, matching       {_email('coordinator', 'lyon')}",
+        "Log in: POST /api/v1/auth/token (form fields username, password); "
+        f"docs at {base_url}/docs",
+    ]
     return "\n".join(lines)
 
 
@@ -296,7 +309,7 @@ def main(argv: list[str] | None = None) -> None:
     passwords.configure(
         time_cost=settings.password_hash_time_cost, memory_kib=settings.password_hash_memory_kib
     )
-    loaded = asyncio.run(load_demo(settings, date.today()))
+    loaded = asyncio.run(load_demo(settings, date.today(), datetime.now(UTC)))
     status = "loaded" if loaded else "already present, unchanged"
     sys.stdout.write(f"Demo data {status}.\n{logins(settings, args.base_url)}\n")
 

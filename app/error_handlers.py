@@ -1,8 +1,14 @@
-"""Render every error, whatever raised it, in the contract's shape."""
+"""Render every error, whatever raised it, in the contract's shape and the client's language.
+
+`Accept-Language` picks one of six languages (English otherwise) for every `message`, the
+fields' messages in a validation error's `details` included; the `code` never changes. The
+response names the language it speaks in `Content-Language`.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,6 +17,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import AppError, error_body
+from app.core.rules import error_texts
+from app.core.rules.languages import DEFAULT_LANGUAGE, negotiate
 
 log = logging.getLogger(__name__)
 
@@ -29,49 +37,100 @@ HTTP_CODES = {
 }
 
 
+def language_of(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"))
+
+
 def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
+def _field_text(message: str, kind: str, language: str, ctx: Mapping[str, object]) -> str:
+    if language == DEFAULT_LANGUAGE:
+        return error_texts.clean(message)
+    return error_texts.field_message(kind, language, ctx)
+
+
+def _validation_details(exc: RequestValidationError, language: str) -> list[dict[str, str]]:
     # Never echo `input`: it may hold a password.
-    return [
-        {
-            "field": _field(tuple(err.get("loc", ()))),
-            "message": str(err.get("msg", "")),
-            "type": str(err.get("type", "")),
-        }
-        for err in exc.errors()
-    ]
+    details = []
+    for err in exc.errors():
+        kind = str(err.get("type", ""))
+        message = _field_text(str(err.get("msg", "")), kind, language, err.get("ctx") or {})
+        details.append(
+            {"field": _field(tuple(err.get("loc", ()))), "message": message, "type": kind}
+        )
+    return details
 
 
-async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, AppError)
-    return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers)
-
-
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    details = _validation_details(exc)
-    fields = ", ".join(sorted({d["field"] for d in details}))
+def _response(
+    code: str,
+    message: str,
+    language: str,
+    *,
+    status_code: int,
+    details: Any = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     return JSONResponse(
-        error_body("validation_error", f"Invalid input: {fields}.", details), status_code=422
+        error_body(code, message, details),
+        status_code=status_code,
+        headers={**(headers or {}), "Content-Language": language, "Vary": "Accept-Language"},
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    asked = language_of(request)
+    message, language = error_texts.localise(
+        exc.message, asked, exc.text_key, exc.code, params=exc.params
+    )
+    details = exc.details
+    if exc.code == "validation_error" and isinstance(details, list):
+        message = error_texts.clean(message)
+        details = [
+            d | {"message": _field_text(d["message"], d.get("type", ""), asked, exc.params)}
+            if isinstance(d, dict) and isinstance(d.get("message"), str)
+            else d
+            for d in details
+        ]
+    return _response(
+        exc.code,
+        message,
+        language,
+        status_code=exc.status_code,
+        details=details,
+        headers=exc.headers,
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    asked = language_of(request)
+    details = _validation_details(exc, asked)
+    fields = ", ".join(sorted({d["field"] for d in details}))
+    message, language = error_texts.localise(
+        f"Invalid input: {fields}.", asked, "validation_error", params={"fields": fields}
+    )
+    return _response("validation_error", message, language, status_code=422, details=details)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = HTTP_CODES.get(exc.status_code, "http_error")
-    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
+    english = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    message, language = error_texts.localise(english, language_of(request), code)
+    return _response(code, message, language, status_code=exc.status_code, headers=exc.headers)
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error", exc_info=exc)
-    return JSONResponse(
-        error_body("internal_error", "Something went wrong on our side; it has been logged."),
-        status_code=500,
+    message, language = error_texts.localise(
+        "Something went wrong on our side; it has been logged.",
+        language_of(request),
+        "internal_error",
     )
+    return _response("internal_error", message, language, status_code=500)
 
 
 def install(app: FastAPI) -> None:

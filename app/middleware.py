@@ -17,6 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import error_body
 from app.core.logs import request_id_var
+from app.core.rules import error_texts
+from app.core.rules.languages import DEFAULT_LANGUAGE, negotiate
 
 log = logging.getLogger("passerelle.access")
 
@@ -92,7 +94,7 @@ class BodyLimitMiddleware:
             return
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self._reject(send)
+            await self._reject(scope, send)
             return
         received = 0
         response_started = False
@@ -116,15 +118,15 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not response_started:
-                await self._reject(send)
+                await self._reject(scope, send)
 
-    async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            error_body(
-                "payload_too_large",
-                f"The request body is larger than {self.max_bytes} bytes.",
-            )
-        ).encode()
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        message, language = error_texts.localise(
+            f"The request body is larger than {self.max_bytes} bytes.",
+            negotiate(Headers(scope=scope).get("accept-language")),
+            "payload_too_large",
+        )
+        body = json.dumps(error_body("payload_too_large", message)).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -132,6 +134,8 @@ class BodyLimitMiddleware:
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
+                    (b"content-language", language.encode()),
+                    (b"vary", b"Accept-Language"),
                 ],
             }
         )
@@ -159,12 +163,21 @@ class CORSMiddleware(StarletteCORSMiddleware):
             for k, v in response.headers.items()
             if k.lower() not in ("content-length", "content-type")
         }
+        message, language = error_texts.localise(
+            f"This cross-origin request is not allowed ({refused}): check "
+            "PASSERELLE_ALLOWED_ORIGINS and the request's method and headers.",
+            negotiate(request_headers.get("accept-language")),
+            "cors_refused",
+        )
+        not_allowed = "not allowed"
+        if language != DEFAULT_LANGUAGE:
+            not_allowed = error_texts.field_message("not_allowed", language)
+        headers["content-language"] = language
         return JSONResponse(
             error_body(
                 "cors_refused",
-                f"This cross-origin request is not allowed ({refused}): check "
-                "PASSERELLE_ALLOWED_ORIGINS and the request's method and headers.",
-                [{"field": name, "message": "not allowed"} for name in refused.split(", ")],
+                message,
+                [{"field": name, "message": not_allowed} for name in refused.split(", ")],
             ),
             status_code=400,
             headers=headers,

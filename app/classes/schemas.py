@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from app.classes.rules import WeeklyWindow, overlapping_pairs, parse_hhmm
 from app.core.rules.isced import is_detailed_field
@@ -118,11 +118,17 @@ class ClassUpdate(Input):
     teacher_ids: list[uuid.UUID] | None = Field(default=None, min_length=1, max_length=10)
 
 
+class PersonName(BaseModel):
+    id: uuid.UUID
+    display_name: str
+
+
 class ClassPublic(Output):
     id: uuid.UUID
     name: str
     organisation_id: uuid.UUID
     teacher_ids: list[uuid.UUID]
+    teachers: list[PersonName] = Field(default_factory=list, description="`teacher_ids`, named")
     field: str
     eqf_level: int
     learner_count: int
@@ -143,3 +149,4 @@ class RosterUpdate(Input):
 class RosterPublic(Output):
     class_id: uuid.UUID
     learner_ids: list[uuid.UUID]
+    learners: list[PersonName] = Field(default_factory=list, description="`learner_ids`, named")

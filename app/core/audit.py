@@ -39,6 +39,7 @@ ACTIONS = (
     "attendance.overridden",
     "attendance.override_removed",
     "certificate.issued",
+    "badge.issued",
     "mobility.created",
     "mobility.status_changed",
     "mobility.incident_logged",

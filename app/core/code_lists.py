@@ -10,25 +10,9 @@ from functools import lru_cache
 import pycountry
 
 from app.core.rules.isced import DETAILED_FIELDS
+from app.core.rules.languages import negotiate as best_language
 
-LANGUAGES = ("en", "fr", "it", "de", "es", "fi")
-
-
-def best_language(accept_language: str | None) -> str:
-    """The best of the six for an `Accept-Language` header (q-values honoured), else English."""
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        if primary in LANGUAGES and quality > 0:
-            ranked.append((-quality, index, primary))
-    return min(ranked)[2] if ranked else "en"
+__all__ = ["best_language", "countries", "isced_fields", "languages"]
 
 
 @lru_cache(maxsize=16)

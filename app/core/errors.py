@@ -2,11 +2,18 @@
 
 Every error a client sees is `{"error": {"code", "message", "details"}}`. Services raise
 `AppError` subclasses; they never know about HTTP beyond the status code they carry.
+
+`message` is English. The handler answers in the client's language from the catalogue
+(app/core/rules/error_texts), looking up `text_key` (the `code` unless a raise site names a
+more precise text) and filling its placeholders from `params`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from app.core.rules.error_texts import not_found_key
 
 
 class AppError(Exception):
@@ -25,12 +32,16 @@ class AppError(Exception):
         status_code: int | None = None,
         details: Any = None,
         headers: dict[str, str] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        text_key: str | None = None,
     ) -> None:
         self.message = message or self.message
         self.code = code or self.code
         self.status_code = status_code or self.status_code
         self.details = details
         self.headers = headers
+        self.params: Mapping[str, str | int] = params or {}
+        self.text_key = text_key or self.code
         super().__init__(self.message)
 
     def body(self) -> dict[str, Any]:
@@ -75,10 +86,19 @@ class InvalidInput(AppError):
     code = "validation_error"
     message = "The request is not valid."
 
-    def __init__(self, field: str, message: str, *, kind: str = "invalid") -> None:
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        kind: str = "invalid",
+        params: Mapping[str, str | int] | None = None,
+    ) -> None:
+        # `params` fill the placeholders of `kind`'s message in other languages.
         super().__init__(
             f"{field}: {message}",
             details=[{"field": field, "message": message, "type": kind}],
+            params={"fields": field, **(params or {})},
         )
 
 
@@ -97,4 +117,4 @@ class RateLimited(AppError):
 
 
 def not_found(what: str) -> NotFound:
-    return NotFound(f"{what} not found.")
+    return NotFound(f"{what} not found.", text_key=not_found_key(what))

@@ -87,6 +87,14 @@ class Settings(BaseSettings):
     attendance_present_share: float = Field(default=0.75, gt=0, le=1)
     attendance_late_after_minutes: int = Field(default=10, ge=0, le=600)
     certificate_min_hours: float = Field(default=10.0, gt=0, le=1000)
+    # Open Badges (docs/activities.md): a badge once a learner reaches, in one exchange, these
+    # contact hours, sessions attended and reflections. The signing key is a private P-256
+    # JWK (JSON, ES256); development: generated into `.passerelle-badge-key.json`;
+    # production: required.
+    badge_min_hours: float = Field(default=10.0, gt=0, le=1000)
+    badge_min_sessions: int = Field(default=3, ge=1, le=1000)
+    badge_min_reflections: int = Field(default=1, ge=0, le=1000)
+    badge_signing_key: str = ""
     # how often each process looks for ended sessions whose absences are to be announced
     absence_alerts_poll_seconds: float = Field(default=30.0, gt=0)
     # retention: chat (messages and room events) and presence details, in days after a

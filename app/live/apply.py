@@ -2,10 +2,12 @@
 
 Every permission check happens here, once, before the command changes anything: the role may
 send this command (`protocol.may_send`), the session is live, a chat message is within the
-length limit and its author neither muted nor without the `chat` consent, a moderated member is
-a learner of the session, only a teacher lowers another member's hand. Then
-`app.live.commands` makes the change and returns the room event. The hub calls `apply` inside
-its unit of work, under the room's lock; it numbers, commits and broadcasts what comes back.
+length limit and its author (like the author of a word-cloud word or a glossary term) neither
+muted nor without the `chat` consent, a moderated member is a learner of the session, only a
+teacher lowers another member's hand. Then `app.live.commands` (or
+`app.live.activity_commands`) makes the change and returns the room event. The hub calls
+`apply` inside its unit of work, under the room's lock; it numbers, commits and broadcasts what
+comes back.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlmodel import col
 from app.accounts.tables import User
 from app.classes.tables import ClassLearner
 from app.families import consents
-from app.live import commands, protocol
+from app.live import activity_commands, commands, protocol
 from app.live.protocol import CommandRefused, RoomMember
 from app.live.rooms import FreshnessCutoff
 from app.live.tables import RoomModeration
@@ -50,7 +52,7 @@ async def apply(
 ) -> list[protocol.RoomEventModel]:
     """The room events `command` produces; `CommandRefused` when it may not be applied."""
     if not protocol.may_send(member.role, command.type):
-        raise CommandRefused("forbidden", _FORBIDDEN.get(member.role, "Only learners vote."))
+        raise CommandRefused("forbidden", _FORBIDDEN.get(member.role, "Only learners do this."))
     if isinstance(command, protocol.SessionEnd):
         return [
             await commands.session_end(db, session_id=room.session_id, member=member, now=room.now)
@@ -109,6 +111,32 @@ async def _dispatch(
             return protocol.HandLowered(user_id=user_id or member.user_id, by=member.user_id)
         case protocol.ReactionSend(emoji=emoji):
             return protocol.Reaction(user_id=member.user_id, emoji=emoji)
+        case protocol.ActivityStart(index=index):
+            return await activity_commands.activity_start(
+                db, session_id=sid, member=member, index=index, now=now
+            )
+        case protocol.ActivityEnd():
+            return await activity_commands.activity_end(db, session_id=sid, now=now)
+        case protocol.QuizAnswer(question=question, option=option):
+            return await activity_commands.quiz_answer(
+                db, session_id=sid, member=member, question=question, option=option, now=now
+            )
+        case protocol.WordcloudSubmit(word=word):
+            await _may_write(db, member, room)
+            return await activity_commands.wordcloud_submit(
+                db, session_id=sid, member=member, word=word, now=now
+            )
+        case protocol.GlossaryAdd(term=term, translations=translations):
+            await _may_write(db, member, room)
+            return await activity_commands.glossary_add(
+                db,
+                session_id=sid,
+                exchange_id=live.exchange_id,
+                member=member,
+                term=term,
+                translations=translations,
+                now=now,
+            )
     raise CommandRefused("unknown_type", f"Unhandled command {command.type!r}.")
 
 
@@ -127,6 +155,12 @@ async def _may_chat(db: AsyncSession, member: RoomMember, text: str, room: RoomC
         raise CommandRefused(
             "text_too_long", f"A message holds at most {room.chat_max_chars} characters."
         )
+    await _may_write(db, member, room)
+
+
+async def _may_write(db: AsyncSession, member: RoomMember, room: RoomCall) -> None:
+    """What a member writes for the room (chat, words, glossary terms): not while muted, and
+    a learner only with the `chat` consent."""
     until = await muted_until(db, session_id=room.session_id, user_id=member.user_id, now=room.now)
     if until is not None:
         raise CommandRefused("muted", f"A teacher muted you until {until.isoformat()}.")

@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from app.accounts.tables import User
 from app.live import protocol
+from app.live.activity_commands import activity_state
 from app.live.protocol import CloseCode, RoomMember, RoomRefused
 from app.live.rules.window import RoomWindow, room_phase
 from app.live.tables import (
@@ -270,7 +271,8 @@ async def running_breakout(db: AsyncSession, session_id: uuid.UUID) -> BreakoutR
 async def snapshot(
     db: AsyncSession, *, session_id: uuid.UUID, presence: FreshnessCutoff
 ) -> tuple[list[protocol.Member], protocol.RoomState]:
-    """Who is here, and the running poll and breakout groups: a `welcome`'s fresh state."""
+    """Who is here, and the running poll, breakout groups and activity: a `welcome`'s fresh
+    state."""
     members = [m.public() for m in await present(db, session_id=session_id, presence=presence)]
     state = protocol.RoomState()
     poll = await running_poll(db, session_id)
@@ -288,6 +290,7 @@ async def snapshot(
             group_size=breakout.group_size,
             groups=[protocol.BreakoutGroup.model_validate(g) for g in breakout.groups],
         )
+    state.activity = await activity_state(db, session_id)
     return members, state
 
 

@@ -34,6 +34,7 @@ from app.core.settings import Settings
 from app.live import protocol
 from app.live import rooms as live_rooms
 from app.live import tickets as live_tickets
+from app.live.chat_history import recent_chat
 from app.live.protocol import CloseCode, RoomMember, RoomRefused
 from app.live.rooms import FreshnessCutoff
 from app.live.rules.window import RoomWindow
@@ -258,6 +259,13 @@ class Hub:
             presence, state = await live_rooms.snapshot(
                 db, session_id=room.session_id, presence=self.presence()
             )
+            recovered = resuming and recovery.events is not None
+            # a resumed client has the chat already: the missed events follow instead
+            chat = (
+                []
+                if recovered
+                else await recent_chat(db, session_id=room.session_id, epoch=recovery.epoch)
+            )
         replay = recovery.events if resuming and recovery.events is not None else []
         connection.after = recovery.seq
         welcome = protocol.Welcome(
@@ -267,8 +275,9 @@ class Hub:
             you=member.public(),
             presence=presence,
             state=state,
-            recovered=resuming and recovery.events is not None,
+            recovered=recovered,
             missed=len(replay),
+            chat=chat,
         )
         return [protocol.encode(welcome), *(event.data.decode() for event in replay)]
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from app.routers import (
+    activities,
     attendance,
     attendance_reports,
     auth,
+    badges,
     certificates,
     classes,
     code_lists,
@@ -48,9 +50,12 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(attendance.router)
     api.include_router(certificates.router)
     api.include_router(mobility.router)
+    api.include_router(activities.router)
+    api.include_router(badges.router)
     app.include_router(health.router)
     app.include_router(api)
     app.include_router(sessions.feeds)
     app.include_router(live.ws)
+    app.include_router(badges.well_known)
     app.include_router(web.router)
     app.mount(web.ASSETS_PATH, web.assets(), name="assets")

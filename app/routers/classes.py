@@ -4,9 +4,20 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
+from app.accounts.tables import User
 from app.classes import service as classes
-from app.classes.schemas import ClassCreate, ClassPublic, ClassUpdate, RosterPublic, RosterUpdate
+from app.classes.schemas import (
+    ClassCreate,
+    ClassPublic,
+    ClassUpdate,
+    PersonName,
+    RosterPublic,
+    RosterUpdate,
+)
 from app.classes.tables import SchoolClass
 from app.core.schemas import Page
 from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
@@ -15,8 +26,32 @@ from app.routers.responses import AUTHED, errors
 router = APIRouter(prefix="/classes", tags=["classes"])
 
 
-def _public(row: SchoolClass, teacher_ids: list[uuid.UUID]) -> ClassPublic:
-    return ClassPublic.model_validate({**row.model_dump(), "teacher_ids": teacher_ids})
+async def _names(db: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, PersonName]:
+    if not ids:
+        return {}
+    rows = await db.execute(
+        select(col(User.id), col(User.display_name)).where(col(User.id).in_(ids))
+    )
+    return {i: PersonName(id=i, display_name=name) for i, name in rows.all()}
+
+
+def _public(
+    row: SchoolClass, teacher_ids: list[uuid.UUID], names: dict[uuid.UUID, PersonName]
+) -> ClassPublic:
+    return ClassPublic.model_validate(
+        {
+            **row.model_dump(),
+            "teacher_ids": teacher_ids,
+            "teachers": [names[t] for t in teacher_ids if t in names],
+        }
+    )
+
+
+async def _roster(db: AsyncSession, class_id: uuid.UUID, ids: list[uuid.UUID]) -> RosterPublic:
+    names = await _names(db, ids)
+    return RosterPublic(
+        class_id=class_id, learner_ids=ids, learners=[names[i] for i in ids if i in names]
+    )
 
 
 @router.get("", response_model=Page[ClassPublic], responses=errors(401, 422))
@@ -37,20 +72,21 @@ async def list_classes(
         open_for_matching=open_for_matching,
     )
     teachers = await classes.teacher_ids_of(db, [r.id for r in rows])
-    return Page(items=[_public(r, teachers[r.id]) for r in rows], total=total)
+    names = await _names(db, sorted({t for ids in teachers.values() for t in ids}))
+    return Page(items=[_public(r, teachers[r.id], names) for r in rows], total=total)
 
 
 @router.post("", status_code=201, response_model=ClassPublic, responses=AUTHED)
 async def create_class(body: ClassCreate, db: SessionDep, user: CurrentUser) -> ClassPublic:
     row, teacher_ids = await classes.create(db, actor=user, data=body)
-    return _public(row, teacher_ids)
+    return _public(row, teacher_ids, await _names(db, teacher_ids))
 
 
 @router.get("/{class_id}", response_model=ClassPublic, responses=AUTHED)
 async def get_class(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> ClassPublic:
     row = await classes.get_visible(db, actor=user, class_id=class_id)
     teachers = await classes.teacher_ids_of(db, [row.id])
-    return _public(row, teachers[row.id])
+    return _public(row, teachers[row.id], await _names(db, teachers[row.id]))
 
 
 @router.patch("/{class_id}", response_model=ClassPublic, responses=AUTHED)
@@ -58,7 +94,7 @@ async def update_class(
     class_id: uuid.UUID, body: ClassUpdate, db: SessionDep, user: CurrentUser
 ) -> ClassPublic:
     row, teacher_ids = await classes.update(db, actor=user, class_id=class_id, data=body)
-    return _public(row, teacher_ids)
+    return _public(row, teacher_ids, await _names(db, teacher_ids))
 
 
 @router.delete("/{class_id}", status_code=204, responses=errors(401, 403, 404))
@@ -70,7 +106,7 @@ async def delete_class(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -
 @router.get("/{class_id}/learners", response_model=RosterPublic, responses=AUTHED)
 async def get_roster(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> RosterPublic:
     ids = await classes.roster(db, actor=user, class_id=class_id)
-    return RosterPublic(class_id=class_id, learner_ids=ids)
+    return await _roster(db, class_id, ids)
 
 
 @router.put("/{class_id}/learners", response_model=RosterPublic, responses=AUTHED)
@@ -78,4 +114,4 @@ async def set_roster(
     class_id: uuid.UUID, body: RosterUpdate, db: SessionDep, user: CurrentUser
 ) -> RosterPublic:
     ids = await classes.set_roster(db, actor=user, class_id=class_id, learner_ids=body.learner_ids)
-    return RosterPublic(class_id=class_id, learner_ids=ids)
+    return await _roster(db, class_id, ids)

@@ -44,4 +44,5 @@ def reject_unknown_query(connection: HTTPConnection) -> None:
             f"query.{unknown[0]}",
             f"unknown query parameter; this operation accepts: {accepted}",
             kind="unknown_parameter",
+            params={"accepted": accepted},
         )

@@ -1,24 +1,31 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.classes.tables import SchoolClass
 from app.core.schemas import Page
 from app.core.tables import utcnow
+from app.organisations.tables import Organisation
 from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import AUTHED, errors
 from app.scheduling import calendar_feeds as calendar
 from app.scheduling import member_calendars as session_calendars
 from app.scheduling import sessions
+from app.scheduling.member_calendars import member_classes
 from app.scheduling.schemas import (
     FeedPublic,
     LocalSlotTime,
     SessionCancel,
     SessionChanged,
+    SessionClass,
     SessionCreate,
     SessionCreated,
     SessionPublic,
@@ -37,6 +44,31 @@ DEFAULT_SLOT_RANGE = timedelta(weeks=4)
 
 def _public(row: LiveSession) -> SessionPublic:
     return SessionPublic.model_validate(row)
+
+
+async def _named(db: AsyncSession, rows: Sequence[LiveSession]) -> list[SessionPublic]:
+    """Sessions with their member classes and schools named, in each class's local time."""
+    members: dict[uuid.UUID, list[tuple[SchoolClass, Organisation]]] = {}
+    answers = []
+    for row in rows:
+        if row.exchange_id not in members:
+            members[row.exchange_id] = await member_classes(db, row.exchange_id)
+        public = _public(row)
+        public.classes = [
+            SessionClass(
+                class_id=c.id,
+                name=c.name,
+                organisation_id=o.id,
+                organisation_name=o.name,
+                country=o.country,
+                timezone=o.timezone,
+                local_starts_at=row.starts_at.astimezone(ZoneInfo(o.timezone)),
+                local_ends_at=row.ends_at.astimezone(ZoneInfo(o.timezone)),
+            )
+            for c, o in members[row.exchange_id]
+        ]
+        answers.append(public)
+    return answers
 
 
 @router.get("/exchanges/{exchange_id}/slots", response_model=SlotList, responses=AUTHED)
@@ -115,7 +147,7 @@ async def exchange_sessions(
     rows, total = await sessions.list_visible(
         db, actor=user, limit=limit, offset=offset, exchange_id=exchange_id
     )
-    return Page(items=[_public(r) for r in rows], total=total)
+    return Page(items=await _named(db, rows), total=total)
 
 
 @router.get("/sessions", response_model=Page[SessionPublic], responses=errors(401, 422))
@@ -143,12 +175,13 @@ async def list_sessions(
         end=end,
         status=status,
     )
-    return Page(items=[_public(r) for r in rows], total=total)
+    return Page(items=await _named(db, rows), total=total)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionPublic, responses=AUTHED)
 async def get_session(session_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> SessionPublic:
-    return _public(await sessions.get_visible(db, actor=user, session_id=session_id))
+    (named,) = await _named(db, [await sessions.get_visible(db, actor=user, session_id=session_id)])
+    return named
 
 
 @router.patch(

@@ -47,6 +47,19 @@ class SessionCancel(Input):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class SessionClass(BaseModel):
+    """A member class of a session's exchange, named, with the session in its local time."""
+
+    class_id: uuid.UUID
+    name: str
+    organisation_id: uuid.UUID
+    organisation_name: str
+    country: str
+    timezone: str
+    local_starts_at: datetime
+    local_ends_at: datetime
+
+
 class SessionPublic(Output):
     id: uuid.UUID
     exchange_id: uuid.UUID
@@ -58,6 +71,9 @@ class SessionPublic(Output):
     status: SessionStatus
     cancel_reason: str | None
     sequence: int
+    classes: list[SessionClass] = Field(
+        default_factory=list, description="The member classes and schools, each's local times"
+    )
 
 
 class Notice(BaseModel):

@@ -18,6 +18,10 @@ async def test_the_asyncapi_document_describes_every_message(client: AsyncClient
         "poll.closed", "breakout.started", "breakout.ended", "member.muted", "member.removed",
         "hand.raised", "reaction", "session.ended", "pong", "welcome", "ack", "error",
         "presence.joined", "presence.left", "hand.lower", "hand.lowered",
+        # activities (CONTRACT.md, "Activities, reflections, badges")
+        "activity.start", "activity.end", "quiz.answer", "wordcloud.submit", "glossary.add",
+        "activity.started", "activity.ended", "quiz.results", "wordcloud.updated",
+        "glossary.added",
     }  # fmt: skip
     assert set(messages) == contract
     schemas = document["components"]["schemas"]
@@ -28,6 +32,8 @@ async def test_the_asyncapi_document_describes_every_message(client: AsyncClient
         "room", "epoch", "seq", "you", "presence", "state", "recovered", "missed",
     }  # fmt: skip
     assert "seq" in schemas["ChatMessageEvent"]["required"]
+    assert "chat" in schemas["Welcome"]["properties"]
+    assert "activity" in schemas["RoomState"]["properties"]
     channel = document["channels"]["liveRoom"]
     assert channel["address"] == "/ws/sessions/{session_id}"
     assert set(channel["x-close-codes"]) == {

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from app.activities.library import builtin_id
 from tests.factories import Api
 from tests.family_world import API, exchange_between, guardian_of, learner, schedule, school
 
@@ -81,6 +82,7 @@ async def test_a_partner_teacher_never_sees_birth_dates_emails_or_guardians(
         "run_id": [seen_by_admin.json().get("run_id") or str(uuid.uuid4())],
         "certificate_id": [str(uuid.uuid4())],
         "mobility_id": [mobility["id"]],
+        "activity_id": [str(builtin_id("icebreaker"))],
         "token": [feed.json()["url"].rsplit("/", 1)[1].removesuffix(".ics")],
     }
     secrets = [

@@ -114,7 +114,7 @@ def _list_problems(world: World, row: Row, response: Response) -> list[str]:
         problems.append(f"{row}: also answers {extra}, lacks {missing}")
     if isinstance(payload, dict) and "total" in payload and payload["total"] != len(got):
         problems.append(f"{row}: total {payload['total']} for {len(got)} rows")
-    hidden = set(world.secrets) - set(row.sees.split())
+    hidden = set(world.secrets) - set(row.sees.split()) - set(row.names.split())
     leaked = [s for key in hidden for s in world.secrets[key] if s in response.text]
     if leaked:
         problems.append(f"{row}: names out-of-scope {leaked}")

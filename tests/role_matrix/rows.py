@@ -45,6 +45,7 @@ class Row:
     field: str | None = None  # the field a 422 refuses as `field_not_allowed`
     code: str | None = None  # the error code of a 409 (or a 403 more specific than `forbidden`)
     keep: str | None = None  # a key for the id of the object a 201 created
+    names: str = ""  # keys besides `sees` whose names the list shows (a class's teachers)
 
     def __str__(self) -> str:
         body = f" {self.body}" if self.body is not None else ""

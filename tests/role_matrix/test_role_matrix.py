@@ -73,6 +73,10 @@ NO_LOGIN = {
     ("POST", "/guardian-invites/{}/accept"),
     ("GET", "/certificates/{}/verify"),  # anyone holding a certificate checks it
     ("POST", "/certificates/verify"),
+    ("GET", "/issuers/{}"),  # a badge's verifier reads its issuer's profile and key
+    ("GET", "/code-lists/countries"),  # forms' code lists: nothing personal
+    ("GET", "/code-lists/languages"),
+    ("GET", "/code-lists/isced-fields"),
 }
 
 

@@ -117,6 +117,50 @@ class SessionEnd(_Command):
     type: Literal["session.end"]
 
 
+class ActivityStart(_Command):
+    """Teachers; starts the session plan's activity at `index` (from 0). One runs at a time."""
+
+    type: Literal["activity.start"]
+    index: Annotated[int, Field(ge=0, le=100)]
+
+
+class ActivityEnd(_Command):
+    """Teachers; ends the running activity (its results stay stored)."""
+
+    type: Literal["activity.end"]
+
+
+class QuizAnswer(_Command):
+    """Learners, while a quiz runs; `question` and `option` are indexes. One answer per
+    question: the first counts."""
+
+    type: Literal["quiz.answer"]
+    question: Annotated[int, Field(ge=0, le=100)]
+    option: Annotated[int, Field(ge=0, le=20)]
+
+
+class WordcloudSubmit(_Command):
+    """Learners, while a word cloud runs; one to three words, filtered against block lists."""
+
+    type: Literal["wordcloud.submit"]
+    word: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class GlossaryAdd(_Command):
+    """Everyone in the room but observers; a term of the trade and its translations (ISO 639-1
+    codes), kept in the exchange's glossary. The same term again merges its translations."""
+
+    type: Literal["glossary.add"]
+    term: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    translations: Annotated[
+        dict[
+            Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")],
+            Annotated[str, StringConstraints(max_length=120)],
+        ],
+        Field(min_length=1, max_length=12),
+    ]
+
+
 class Ping(_Command):
     """Everyone; answered with `pong` to the sender only."""
 
@@ -137,6 +181,11 @@ ClientCommand = Annotated[
     | HandLower
     | ReactionSend
     | SessionEnd
+    | ActivityStart
+    | ActivityEnd
+    | QuizAnswer
+    | WordcloudSubmit
+    | GlossaryAdd
     | Ping,
     Field(discriminator="type"),
 ]
@@ -161,9 +210,11 @@ TEACHER_COMMANDS = frozenset(
         "member.mute",
         "member.remove",
         "session.end",
+        "activity.start",
+        "activity.end",
     }
 )
-LEARNER_COMMANDS = frozenset({"poll.vote"})
+LEARNER_COMMANDS = frozenset({"poll.vote", "quiz.answer", "wordcloud.submit"})
 OBSERVER_COMMANDS = frozenset({"ping"})
 
 

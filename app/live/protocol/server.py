@@ -138,6 +138,84 @@ class SessionEnded(_RoomEvent):
     by: uuid.UUID | None = None
 
 
+class ActivityStarted(_RoomEvent):
+    """A planned activity starts: what every member shows. `title` is in the six languages;
+    `content` is the activity's material (a quiz's questions without the answers, a word
+    cloud's prompt, `minutes` planned)."""
+
+    type: Literal["activity.started"] = "activity.started"
+    run_id: uuid.UUID
+    index: int
+    activity_id: uuid.UUID
+    kind: str
+    title: dict[str, str]
+    content: dict[str, Any]
+
+
+class ActivityEnded(_RoomEvent):
+    """The running activity ended; `results` are its final results (a quiz's with the right
+    answers), null for kinds that produce none in the room."""
+
+    type: Literal["activity.ended"] = "activity.ended"
+    run_id: uuid.UUID
+    index: int
+    activity_id: uuid.UUID
+    results: dict[str, Any] | None
+
+
+class QuizQuestionCounts(BaseModel):
+    question: int
+    counts: list[int]
+
+
+class ClassScore(BaseModel):
+    class_id: str
+    answers: int
+    correct: int
+    score: float
+
+
+class CountryScore(BaseModel):
+    country: str
+    answers: int
+    correct: int
+    score: float
+
+
+class QuizResults(_RoomEvent):
+    """A quiz's results after each answer: counts per question and option, and the share of
+    right answers per class and per country. Never per learner."""
+
+    type: Literal["quiz.results"] = "quiz.results"
+    run_id: uuid.UUID
+    questions: list[QuizQuestionCounts]
+    by_class: list[ClassScore]
+    by_country: list[CountryScore]
+
+
+class CloudWord(BaseModel):
+    word: str
+    count: int
+
+
+class WordcloudUpdated(_RoomEvent):
+    """The whole word cloud after a word was added, most frequent first."""
+
+    type: Literal["wordcloud.updated"] = "wordcloud.updated"
+    run_id: uuid.UUID
+    words: list[CloudWord]
+
+
+class GlossaryAdded(_RoomEvent):
+    """A glossary entry as it now stands (a repeated term shows its merged translations)."""
+
+    type: Literal["glossary.added"] = "glossary.added"
+    entry_id: uuid.UUID
+    term: str
+    translations: dict[str, str]
+    added_by: Member
+
+
 class PresenceJoined(_RoomEvent):
     """A member's first connection opened (more tabs of one member count once)."""
 
@@ -166,6 +244,11 @@ RoomEventModel = (
     | HandLowered
     | Reaction
     | SessionEnded
+    | ActivityStarted
+    | ActivityEnded
+    | QuizResults
+    | WordcloudUpdated
+    | GlossaryAdded
     | PresenceJoined
     | PresenceLeft
 )
@@ -184,9 +267,24 @@ class BreakoutState(BaseModel):
     groups: list[BreakoutGroup]
 
 
+class ActivityState(BaseModel):
+    """The running activity, for a member who joins while it runs: what `activity.started`
+    showed, and its results so far (as `quiz.results` or `wordcloud.updated` carry them)."""
+
+    run_id: uuid.UUID
+    index: int
+    activity_id: uuid.UUID
+    kind: str
+    title: dict[str, str]
+    content: dict[str, Any]
+    started_at: datetime
+    results: dict[str, Any] | None = None
+
+
 class RoomState(BaseModel):
     poll: PollState | None = None
     breakout: BreakoutState | None = None
+    activity: ActivityState | None = None
 
 
 class Welcome(_Event):
@@ -203,6 +301,11 @@ class Welcome(_Event):
     state: RoomState
     recovered: bool
     missed: int
+    chat: list[ChatMessageEvent] = Field(
+        default_factory=list,
+        description="The room's most recent chat messages (20), oldest first, deleted ones left "
+        "out; empty on a resume (`recovered: true`), where the missed events follow",
+    )
 
 
 class Ack(_Event):

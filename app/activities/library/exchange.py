@@ -1,0 +1,243 @@
+"""Built-in exchange activities: the trade's vocabulary, a cultural quiz, a company tour."""
+
+from __future__ import annotations
+
+from app.activities.rules.texts import Template, t
+
+EXCHANGE: tuple[Template, ...] = (
+    Template(
+        key="vocabulary_exchange",
+        kind="glossary",
+        duration_minutes=20,
+        title=t(
+            "Vocabulary exchange for the trade",
+            "Échange de vocabulaire du métier",
+            "Scambio di vocabolario del mestiere",
+            "Fachwortschatz austauschen",
+            "Intercambio de vocabulario del oficio",
+            "Ammattisanaston vaihto",
+        ),
+        summary=t(
+            "Classes build a shared glossary of their trade, with translations.",
+            "Les classes construisent un glossaire commun du métier, avec traductions.",
+            "Le classi costruiscono un glossario comune del mestiere, con traduzioni.",
+            "Die Klassen bauen ein gemeinsames Fachglossar mit Übersetzungen.",
+            "Las clases crean un glosario común del oficio, con traducciones.",
+            "Luokat kokoavat yhteisen ammattisanaston käännöksineen.",
+        ),
+        goals=(
+            t(
+                "Learn the key terms of the trade in the partner's language.",
+                "Apprendre les termes clés du métier dans la langue du partenaire.",
+                "Imparare i termini chiave del mestiere nella lingua del partner.",
+                "Die wichtigsten Fachbegriffe in der Partnersprache lernen.",
+                "Aprender los términos clave del oficio en la lengua del socio.",
+                "Oppia ammatin avainsanat kumppanin kielellä.",
+            ),
+            t(
+                "Keep a glossary both classes can use after the session.",
+                "Garder un glossaire utile aux deux classes après la séance.",
+                "Conservare un glossario utile a entrambe le classi dopo la sessione.",
+                "Ein Glossar behalten, das beide Klassen danach nutzen.",
+                "Conservar un glosario útil para ambas clases después.",
+                "Säilyttää sanasto, jota molemmat luokat voivat käyttää myöhemmin.",
+            ),
+        ),
+        steps=(
+            t(
+                "Each class picks five everyday terms of the trade.",
+                "Chaque classe choisit cinq termes courants du métier.",
+                "Ogni classe sceglie cinque termini comuni del mestiere.",
+                "Jede Klasse wählt fünf alltägliche Fachbegriffe.",
+                "Cada clase elige cinco términos habituales del oficio.",
+                "Kukin luokka valitsee viisi arkista ammattisanaa.",
+            ),
+            t(
+                "Add each term with its translations to the glossary.",
+                "Ajouter chaque terme et ses traductions au glossaire.",
+                "Aggiungere ogni termine con le traduzioni al glossario.",
+                "Jeden Begriff mit Übersetzungen ins Glossar eintragen.",
+                "Añadir cada término con sus traducciones al glosario.",
+                "Lisätä jokainen sana käännöksineen sanastoon.",
+            ),
+            t(
+                "Pronounce the new words together.",
+                "Prononcer ensemble les nouveaux mots.",
+                "Pronunciare insieme le nuove parole.",
+                "Die neuen Wörter gemeinsam aussprechen.",
+                "Pronunciar juntos las palabras nuevas.",
+                "Lausua uudet sanat yhdessä.",
+            ),
+        ),
+    ),
+    Template(
+        key="cultural_quiz",
+        kind="quiz",
+        duration_minutes=15,
+        title=t(
+            "Cultural quiz",
+            "Quiz culturel",
+            "Quiz culturale",
+            "Kulturquiz",
+            "Cuestionario cultural",
+            "Kulttuurivisa",
+        ),
+        summary=t(
+            "A short quiz on Europe; results by class and country, never by person.",
+            "Un court quiz sur l'Europe ; résultats par classe et pays, jamais par personne.",
+            "Un breve quiz sull'Europa; risultati per classe e paese, mai per persona.",
+            "Ein kurzes Europa-Quiz; Ergebnisse nach Klasse und Land, nie pro Person.",
+            "Un breve cuestionario sobre Europa; resultados por clase y país, nunca por persona.",
+            "Lyhyt Eurooppa-visa; tulokset luokittain ja maittain, ei henkilöittäin.",
+        ),
+        goals=(
+            t(
+                "Discover facts about the partner countries.",
+                "Découvrir des faits sur les pays partenaires.",
+                "Scoprire fatti sui paesi partner.",
+                "Fakten über die Partnerländer entdecken.",
+                "Descubrir datos de los países socios.",
+                "Oppia tietoja kumppanimaista.",
+            ),
+            t(
+                "Play together as classes, not against each other.",
+                "Jouer ensemble en classes, pas les uns contre les autres.",
+                "Giocare insieme come classi, non gli uni contro gli altri.",
+                "Als Klassen zusammen spielen, nicht gegeneinander.",
+                "Jugar juntos como clases, no unos contra otros.",
+                "Pelata yhdessä luokkina, ei toisiamme vastaan.",
+            ),
+        ),
+        steps=(
+            t(
+                "The teacher starts the quiz; every learner sees the questions.",
+                "L'enseignant lance le quiz ; chaque apprenant voit les questions.",
+                "L'insegnante avvia il quiz; ogni studente vede le domande.",
+                "Die Lehrkraft startet das Quiz; alle sehen die Fragen.",
+                "El docente inicia el cuestionario; todos ven las preguntas.",
+                "Opettaja aloittaa visan; kaikki näkevät kysymykset.",
+            ),
+            t(
+                "Learners answer each question once.",
+                "Les apprenants répondent une fois à chaque question.",
+                "Gli studenti rispondono una volta a ogni domanda.",
+                "Alle beantworten jede Frage einmal.",
+                "Cada estudiante responde una vez a cada pregunta.",
+                "Jokainen vastaa kuhunkin kysymykseen kerran.",
+            ),
+            t(
+                "The room discusses the results per question.",
+                "La salle commente les résultats par question.",
+                "Tutti commentano i risultati per domanda.",
+                "Alle besprechen die Ergebnisse je Frage.",
+                "La sala comenta los resultados por pregunta.",
+                "Huone käy läpi tulokset kysymyksittäin.",
+            ),
+        ),
+        content={
+            "questions": [
+                {
+                    "text": t(
+                        "How many countries are members of the European Union (2025)?",
+                        "Combien de pays sont membres de l'Union européenne (2025) ?",
+                        "Quanti paesi sono membri dell'Unione europea (2025)?",
+                        "Wie viele Länder sind Mitglied der Europäischen Union (2025)?",
+                        "¿Cuántos países son miembros de la Unión Europea (2025)?",
+                        "Kuinka monta jäsenmaata Euroopan unionissa on (2025)?",
+                    ),
+                    "options": ["25", "27", "30"],
+                    "answer": 1,
+                },
+                {
+                    "text": t(
+                        "How many official national languages does Finland have?",
+                        "Combien de langues nationales officielles la Finlande a-t-elle ?",
+                        "Quante lingue nazionali ufficiali ha la Finlandia?",
+                        "Wie viele offizielle Landessprachen hat Finnland?",
+                        "¿Cuántas lenguas nacionales oficiales tiene Finlandia?",
+                        "Montako virallista kansalliskieltä Suomessa on?",
+                    ),
+                    "options": ["1", "2", "3"],
+                    "answer": 1,
+                },
+                {
+                    "text": t(
+                        "In which year did euro coins and notes come into use?",
+                        "En quelle année les pièces et billets en euros sont-ils apparus ?",
+                        "In che anno sono entrati in uso monete e banconote in euro?",
+                        "In welchem Jahr kamen Euro-Münzen und -Scheine in Umlauf?",
+                        "¿En qué año empezaron a circular las monedas y billetes de euro?",
+                        "Minä vuonna eurokolikot ja -setelit otettiin käyttöön?",
+                    ),
+                    "options": ["1999", "2002", "2005"],
+                    "answer": 1,
+                },
+            ]
+        },
+    ),
+    Template(
+        key="company_tour",
+        kind="tour",
+        duration_minutes=25,
+        title=t(
+            "Virtual company tour",
+            "Visite virtuelle d'entreprise",
+            "Visita aziendale virtuale",
+            "Virtuelle Betriebsbesichtigung",
+            "Visita virtual a una empresa",
+            "Virtuaalinen yritysvierailu",
+        ),
+        summary=t(
+            "A class shows a workplace of its trade live on camera.",
+            "Une classe montre en direct un lieu de travail de son métier.",
+            "Una classe mostra in diretta un luogo di lavoro del suo mestiere.",
+            "Eine Klasse zeigt live einen Arbeitsplatz ihres Berufs.",
+            "Una clase muestra en directo un lugar de trabajo de su oficio.",
+            "Luokka esittelee ammattinsa työpaikan suorana kameralla.",
+        ),
+        goals=(
+            t(
+                "See how the trade is organised in a real company abroad.",
+                "Voir l'organisation du métier dans une vraie entreprise à l'étranger.",
+                "Vedere come è organizzato il mestiere in un'azienda reale all'estero.",
+                "Sehen, wie der Beruf in einem echten Betrieb im Ausland organisiert ist.",
+                "Ver cómo se organiza el oficio en una empresa real del extranjero.",
+                "Nähdä, miten ammatti on järjestetty oikeassa yrityksessä ulkomailla.",
+            ),
+            t(
+                "Prepare questions for a professional.",
+                "Préparer des questions pour un professionnel.",
+                "Preparare domande per un professionista.",
+                "Fragen für eine Fachkraft vorbereiten.",
+                "Preparar preguntas para un profesional.",
+                "Valmistella kysymyksiä ammattilaiselle.",
+            ),
+        ),
+        steps=(
+            t(
+                "The host class agrees the tour with the company beforehand.",
+                "La classe hôte prépare la visite avec l'entreprise.",
+                "La classe ospitante concorda la visita con l'azienda.",
+                "Die Gastklasse spricht die Führung mit dem Betrieb ab.",
+                "La clase anfitriona acuerda la visita con la empresa.",
+                "Isäntäluokka sopii vierailusta yrityksen kanssa etukäteen.",
+            ),
+            t(
+                "A learner guides the camera through the workplace.",
+                "Un apprenant guide la caméra dans le lieu de travail.",
+                "Uno studente guida la telecamera nel luogo di lavoro.",
+                "Eine Person führt die Kamera durch den Betrieb.",
+                "Un estudiante guía la cámara por el lugar de trabajo.",
+                "Opiskelija kuljettaa kameraa työpaikalla.",
+            ),
+            t(
+                "The partner class asks its prepared questions.",
+                "La classe partenaire pose ses questions préparées.",
+                "La classe partner fa le domande preparate.",
+                "Die Partnerklasse stellt ihre vorbereiteten Fragen.",
+                "La clase socia hace sus preguntas preparadas.",
+                "Kumppaniluokka esittää valmistellut kysymyksensä.",
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,2 @@
+"""Pure rules of activities: texts in six languages, quiz scoring, word filtering, glossary
+normalisation. No framework, database, clock or I/O."""

@@ -1,0 +1,130 @@
+"""Messages of the live rooms' own codes: the `error` events a WebSocket command may get."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from app.core.rules.error_texts.kernel import Texts
+
+CODES: Final[dict[str, Texts]] = {
+    "invalid_json": {
+        "en": "A command is one JSON object in a text frame.",
+        "fr": "Une commande est un objet JSON unique, envoyé dans une trame texte.",
+        "it": "Un comando è un singolo oggetto JSON, inviato in un frame di testo.",
+        "de": "Ein Befehl ist ein einzelnes JSON-Objekt in einem Text-Frame.",
+        "es": "Un comando es un único objeto JSON, enviado en una trama de texto.",
+        "fi": "Komento on yksi JSON-objekti tekstikehyksessä.",
+    },
+    "unknown_type": {
+        "en": "Unknown command type.",
+        "fr": "Type de commande inconnu.",
+        "it": "Tipo di comando sconosciuto.",
+        "de": "Unbekannter Befehlstyp.",
+        "es": "Tipo de comando desconocido.",
+        "fi": "Tuntematon komennon tyyppi.",
+    },
+    "invalid_message": {
+        "en": "Some fields of the command are not valid.",
+        "fr": "Certains champs de la commande ne sont pas valides.",
+        "it": "Alcuni campi del comando non sono validi.",
+        "de": "Einige Felder des Befehls sind ungültig.",
+        "es": "Algunos campos del comando no son válidos.",
+        "fi": "Osa komennon kentistä on virheellisiä.",
+    },
+    "room_closed": {
+        "en": "The session is over.",
+        "fr": "La séance est terminée.",
+        "it": "La sessione è terminata.",
+        "de": "Die Sitzung ist beendet.",
+        "es": "La sesión ha terminado.",
+        "fi": "Tapaaminen on päättynyt.",
+    },
+    "text_too_long": {
+        "en": "The message is too long.",
+        "fr": "Le message est trop long.",
+        "it": "Il messaggio è troppo lungo.",
+        "de": "Die Nachricht ist zu lang.",
+        "es": "El mensaje es demasiado largo.",
+        "fi": "Viesti on liian pitkä.",
+    },
+    "muted": {
+        "en": "A teacher has muted you for now.",
+        "fr": "Un enseignant a temporairement suspendu votre droit d'écrire.",
+        "it": "Un docente ha temporaneamente sospeso la Sua possibilità di scrivere.",
+        "de": "Eine Lehrkraft hat Sie vorübergehend stummgeschaltet.",
+        "es": "Un docente ha suspendido temporalmente su posibilidad de escribir.",
+        "fi": "Opettaja on mykistänyt sinut toistaiseksi.",
+    },
+    "invalid_target": {
+        "en": "Teachers moderate the learners of this session.",
+        "fr": "Les enseignants ne peuvent modérer que les apprenants de cette séance.",
+        "it": "I docenti possono moderare solo gli studenti di questa sessione.",
+        "de": "Lehrkräfte können nur die Lernenden dieser Sitzung moderieren.",
+        "es": "El profesorado solo puede moderar al alumnado de esta sesión.",
+        "fi": "Opettajat voivat valvoa vain tämän tapaamisen opiskelijoita.",
+    },
+    "already_deleted": {
+        "en": "The message is already deleted.",
+        "fr": "Le message a déjà été supprimé.",
+        "it": "Il messaggio è già stato eliminato.",
+        "de": "Die Nachricht wurde bereits gelöscht.",
+        "es": "El mensaje ya se ha eliminado.",
+        "fi": "Viesti on jo poistettu.",
+    },
+    "poll_running": {
+        "en": "Close the running poll first.",
+        "fr": "Veuillez d'abord clôturer le sondage en cours.",
+        "it": "Chiuda prima il sondaggio in corso.",
+        "de": "Bitte schließen Sie zuerst die laufende Umfrage.",
+        "es": "Cierre primero la encuesta en curso.",
+        "fi": "Sulje ensin käynnissä oleva kysely.",
+    },
+    "poll_closed": {
+        "en": "The poll is closed.",
+        "fr": "Le sondage est clôturé.",
+        "it": "Il sondaggio è chiuso.",
+        "de": "Die Umfrage ist geschlossen.",
+        "es": "La encuesta está cerrada.",
+        "fi": "Kysely on suljettu.",
+    },
+    "invalid_option": {
+        "en": "This option is not one of the poll's.",
+        "fr": "Cette option ne fait pas partie du sondage.",
+        "it": "Questa opzione non fa parte del sondaggio.",
+        "de": "Diese Option gehört nicht zur Umfrage.",
+        "es": "Esta opción no forma parte de la encuesta.",
+        "fi": "Tämä vaihtoehto ei kuulu kyselyyn.",
+    },
+    "breakout_running": {
+        "en": "End the running breakout first.",
+        "fr": "Veuillez d'abord mettre fin au travail en groupes en cours.",
+        "it": "Concluda prima il lavoro di gruppo in corso.",
+        "de": "Bitte beenden Sie zuerst die laufende Gruppenarbeit.",
+        "es": "Finalice primero el trabajo en grupos en curso.",
+        "fi": "Lopeta ensin käynnissä oleva ryhmätyö.",
+    },
+    "nobody_to_group": {
+        "en": "No learner is in the room.",
+        "fr": "Aucun apprenant n'est présent dans la salle.",
+        "it": "Nessuno studente è presente nell'aula.",
+        "de": "Es befinden sich keine Lernenden im Raum.",
+        "es": "No hay ningún alumno en la sala.",
+        "fi": "Huoneessa ei ole opiskelijoita.",
+    },
+    "no_breakout": {
+        "en": "No breakout is running.",
+        "fr": "Aucun travail en groupes n'est en cours.",
+        "it": "Non è in corso alcun lavoro di gruppo.",
+        "de": "Es läuft keine Gruppenarbeit.",
+        "es": "No hay ningún trabajo en grupos en curso.",
+        "fi": "Ryhmätyötä ei ole käynnissä.",
+    },
+    "already_removed": {
+        "en": "The learner was already removed.",
+        "fr": "L'apprenant a déjà été retiré de la salle.",
+        "it": "Lo studente è già stato allontanato dall'aula.",
+        "de": "Die lernende Person wurde bereits aus dem Raum entfernt.",
+        "es": "El alumno ya ha sido retirado de la sala.",
+        "fi": "Opiskelija on jo poistettu huoneesta.",
+    },
+}
