@@ -30,8 +30,10 @@ from sqlmodel import col
 
 from app.accounts.tables import ERASED_DOMAIN, GuardianLink, RefreshToken, User
 from app.accounts.users import get_visible
+from app.activities.tables import Reflection, SelfAssessment, WordcloudEntry
 from app.all_tables import metadata
 from app.attendance.tables import Certificate
+from app.badges.tables import Badge
 from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
 from app.core import audit as audit_trail
 from app.core.audit import audit, is_linked_guardian
@@ -284,6 +286,11 @@ async def erase(db: AsyncSession, *, actor: User, user_id: uuid.UUID, now: datet
         delete(Notification).where(col(Notification.user_id) == uid),
         delete(OutboxMessage).where(col(OutboxMessage.recipient_id) == uid),
         delete(Certificate).where(col(Certificate.learner_id) == uid),  # they hold the name
+        delete(Badge).where(col(Badge.learner_id) == uid),  # signed, with the name inside
+        # what they wrote in their own words: reflections, self-assessments, word-cloud words
+        delete(Reflection).where(col(Reflection.learner_id) == uid),
+        delete(SelfAssessment).where(col(SelfAssessment.learner_id) == uid),
+        delete(WordcloudEntry).where(col(WordcloudEntry.user_id) == uid),
     ):
         await db.execute(statement)
     await mobility_data.erase_for(db, uid)
