@@ -138,4 +138,4 @@ def instances(draw: st.DrawFn, max_needs: int = 5, max_families: int = 3) -> Ins
     declined = frozenset(
         (n.id, f.id) for n in needs for f in families if draw(st.integers(0, 9)) == 0
     )
-    return Instance(tuple(needs), tuple(families), bookings, declined, workers=1)
+    return Instance(tuple(needs), tuple(families), bookings, declined)

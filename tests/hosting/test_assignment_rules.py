@@ -8,6 +8,7 @@ from collections import Counter
 from hypothesis import given, settings
 
 from app.hosting.rules.assign import solve, solve_greedy
+from app.hosting.rules.candidates import candidates
 from app.hosting.rules.filters import booked_load, nearest_reason, refusal
 from app.hosting.rules.scoring import breakdown, score
 from app.hosting.rules.types import Booking, Instance, Language, Point, Window
@@ -15,7 +16,7 @@ from tests.hosting.instances import brute_force, day, family, instances, need, o
 
 
 def solved(*needs: object, families: tuple[object, ...], **kw: object) -> dict[str, object]:
-    instance = Instance(tuple(needs), families, workers=1, **kw)  # type: ignore[arg-type]
+    instance = Instance(tuple(needs), families, **kw)  # type: ignore[arg-type]
     outcome = solve(instance)
     result: dict[str, object] = {p.mobility_id: p.family_id for p in outcome.proposals}
     result |= dict(outcome.unmatched)
@@ -82,7 +83,7 @@ def test_the_optimum_beats_greedy_where_greedy_is_wrong() -> None:
     keen = need("keen", languages=it_c2)  # happy anywhere, best with `best`
     # a lower score, and only `best` fits
     allergic = need("allergic", languages=(Language("it", 0),), allergies=frozenset({"cats"}))
-    instance = Instance((keen, allergic), (best, other), workers=1)
+    instance = Instance((keen, allergic), (best, other))
     greedy, optimal = solve_greedy(instance), solve(instance)
     assert len(greedy.proposals) == 1
     assert {p.mobility_id: p.family_id for p in optimal.proposals} == {
@@ -139,3 +140,30 @@ def test_every_proposal_honours_every_hard_constraint(instance: Instance) -> Non
             assert reason == "no_capacity_for_dates"  # families that fit were full
         else:
             assert reason == nearest_reason(why)
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(max_needs=6, max_families=5))
+def test_the_array_filters_agree_with_the_plain_ones(instance: Instance) -> None:
+    wide = Instance(instance.needs, instance.families, instance.bookings, instance.declined, 99)
+    load = booked_load(instance.bookings)
+    expected = {
+        (n.id, f.id)
+        for n in instance.needs
+        for f in instance.families
+        if refusal(n, f, load, instance.declined) is None
+    }
+    found = candidates(wide)
+    assert {(c.mobility_id, c.family_id) for c in found.pairs} == expected
+    families = {f.id: f for f in instance.families}
+    needs = {n.id: n for n in instance.needs}
+    for c in found.pairs:
+        assert c.score == score(breakdown(needs[c.mobility_id], families[c.family_id]))
+    # with two kept per stay, the two best (by score, then id) are kept
+    narrow = Instance(instance.needs, instance.families, instance.bookings, instance.declined, 2)
+    kept = candidates(narrow).pairs
+    for n in instance.needs:
+        ranked = sorted((-c.score, c.family_id) for c in found.pairs if c.mobility_id == n.id)
+        assert (
+            sorted((-c.score, c.family_id) for c in kept if c.mobility_id == n.id) == (ranked[:2])
+        )

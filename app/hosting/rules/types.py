@@ -107,7 +107,6 @@ class Instance:
     declined: frozenset[tuple[MobilityId, FamilyId]] = frozenset()
     top_k: int = 20
     time_limit_s: float = 8.0
-    workers: int = 2
 
 
 @dataclass(frozen=True)
