@@ -8,6 +8,14 @@ from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
 from app.core.audit_table import AuditRecord
 from app.core.tables import UTCDateTime, utcnow
 from app.families.tables import Consent, GuardianInvite
+from app.hosting.tables import (
+    HostFamily,
+    HostInvite,
+    HostMatchingRun,
+    HostMember,
+    Placement,
+    PlacementMessage,
+)
 from app.live.tables import (
     BreakoutRound,
     ChatMessage,
@@ -44,6 +52,10 @@ __all__ = [
     "ExchangeClass",
     "GuardianInvite",
     "GuardianLink",
+    "HostFamily",
+    "HostInvite",
+    "HostMatchingRun",
+    "HostMember",
     "Incident",
     "LiveSession",
     "LiveTicketUse",
@@ -54,6 +66,8 @@ __all__ = [
     "Notification",
     "Organisation",
     "OutboxMessage",
+    "Placement",
+    "PlacementMessage",
     "Poll",
     "PollVote",
     "PresenceInterval",

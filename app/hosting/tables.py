@@ -125,6 +125,8 @@ class Placement(SQLModel, table=True):
     tutor_decision: str = Field(default="pending", max_length=16)
     score: int = 0  # 0..1000
     score_breakdown: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    # guardians (user ids) who chose to show the family their contact
+    shared_contacts: list[str] = Field(default_factory=list, sa_type=JSON)
     starts_on: date
     ends_on: date
     created_at: datetime = created_at_field()

@@ -13,6 +13,7 @@ from app.routers import (
     families,
     family_view,
     health,
+    hosting,
     live,
     matching,
     mobility,
@@ -46,6 +47,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(attendance.router)
     api.include_router(certificates.router)
     api.include_router(mobility.router)
+    api.include_router(hosting.router)
     app.include_router(health.router)
     app.include_router(api)
     app.include_router(sessions.feeds)
