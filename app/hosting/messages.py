@@ -6,9 +6,9 @@ accepted. Each reader is told of a new message in their language, without its te
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -65,6 +65,13 @@ async def post(
     placement, mobility, roles = await _open(db, actor, placement_id)
     if not roles.in_thread:
         raise Forbidden("Only the guardians, the family and both tutors write in the thread.")
+    last = await db.scalar(
+        select(func.max(col(PlacementMessage.created_at))).where(
+            col(PlacementMessage.placement_id) == placement.id
+        )
+    )
+    if last is not None and last.replace(tzinfo=now.tzinfo) >= now:
+        now = last.replace(tzinfo=now.tzinfo) + timedelta(microseconds=1)  # keep the order
     message = PlacementMessage(
         placement_id=placement.id,
         author_id=actor.id,
