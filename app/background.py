@@ -9,6 +9,8 @@
 - `mobility-sweep`: check-ins falling due and missed (alerting both tutors once), overdue
   checklist reminders, mobility free-text retention (every
   `PASSERELLE_MOBILITY_SWEEP_SECONDS`);
+- `hosting-retention`: purges the text of placement threads whose mobility ended longer than
+  the mobility retention ago (every `PASSERELLE_MOBILITY_SWEEP_SECONDS`);
 - `outbox-sender`: sends queued e-mail, only with `PASSERELLE_SMTP_URL` (every
   `PASSERELLE_OUTBOX_POLL_SECONDS`).
 
@@ -29,6 +31,7 @@ from app.attendance.retention import DataRetention
 from app.attendance.sheets import measure_from_settings
 from app.context import AppContext
 from app.core.loops import Loop
+from app.hosting.retention import retention_loop
 from app.hosting.runner import HostMatchingRunner
 from app.matching.runner import MatchingRunner
 from app.mobility.sweeper import MobilitySweeper
@@ -90,6 +93,12 @@ def background_for(ctx: AppContext) -> Background:
         closer.loop,
         sweeper_loop(ctx.hub),
         mobility.loop,
+        retention_loop(
+            ctx.db_factory,
+            clock=ctx.clock,
+            interval=settings.mobility_sweep_seconds,
+            retention=timedelta(days=settings.retention_mobility_days),
+        ),
         Loop(
             "matching-abandoned",
             fail_abandoned,
