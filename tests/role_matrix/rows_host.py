@@ -1,0 +1,88 @@
+"""What a host family member may do: nothing at the schools, their own family and its
+placements. Members join through an invitation of school A's coordinator (family_a)."""
+
+from __future__ import annotations
+
+from tests.role_matrix.rows import (
+    CHAT,
+    RENAME,
+    TEMPLATE,
+    Row,
+    new_class,
+    new_network,
+    new_org,
+    new_user,
+)
+
+HA = "host_a"
+
+HOST_ROWS = [
+    # Their own account and family; nothing of the schools, their people or classes.
+    Row(HA, "GET", "/users/me", 200),
+    Row(HA, "GET", "/users", 200, sees="host_a"),
+    Row(HA, "GET", "/users/{host_a}", 200),
+    Row(HA, "GET", "/users/{learner_a}", 404),
+    Row(HA, "GET", "/users/{guardian_a}", 404),
+    Row(HA, "GET", "/users/{teacher_a}", 404),
+    Row(HA, "GET", "/users/{coordinator_a}", 404),
+    Row(HA, "GET", "/organisations", 200, sees=""),
+    Row(HA, "GET", "/organisations/{org_a}", 404),
+    Row(HA, "GET", "/organisations/{org_a}/checklist-template", 404),
+    Row(HA, "PUT", "/organisations/{org_a}/checklist-template", 404, TEMPLATE),
+    Row(HA, "GET", "/classes", 200, sees=""),
+    Row(HA, "GET", "/classes/{class_a}", 404),
+    Row(HA, "GET", "/classes/{class_a}/learners", 404),
+    Row(HA, "GET", "/classes/{class_a}/attendance-report", 404),
+    Row(HA, "GET", "/classes/{class_a}/attendance-report.csv", 404),
+    Row(HA, "GET", "/networks", 200, sees=""),
+    Row(HA, "GET", "/networks/{net_ab}", 404),
+    Row(HA, "GET", "/networks/{net_ab}/members", 404),
+    Row(HA, "GET", "/learners/{learner_a}/certificates", 404),
+    Row(HA, "GET", "/learners/{learner_a}/hours", 404),
+    Row(HA, "GET", "/learners/{learner_a}/hours.csv", 404),
+    Row(HA, "GET", "/learners/{learner_a}/guardians", 404),
+    Row(HA, "GET", "/learners/{learner_a}/consents", 404),
+    Row(HA, "GET", "/learners/{learner_a}/guardian-invites", 404),
+    Row(HA, "GET", "/users/{host_a}/export", 200),
+    Row(HA, "GET", "/users/{learner_a}/export", 404),
+    # The family: theirs to read, the school's to keep.
+    Row(HA, "GET", "/host-families", 200, sees="family_a"),
+    Row(HA, "GET", "/host-families/{family_a}", 200),
+    Row(HA, "GET", "/host-families/{family_b}", 404),
+    Row(HA, "PATCH", "/host-families/{family_a}", 403, {"rooms": 4}),
+    Row(HA, "PATCH", "/host-families/{family_b}", 404, {"rooms": 4}),
+    Row(
+        HA,
+        "POST",
+        "/host-families/{family_a}/vetting",
+        403,
+        {"status": "approved", "checked_on": "2026-01-01"},
+    ),
+    Row(HA, "POST", "/host-families/{family_a}/invites", 403, {"email": "f@example.org"}),
+    Row(HA, "GET", "/placements", 200, sees=""),
+    # Writes at the schools.
+    Row(HA, "POST", "/organisations", 403, new_org()),
+    Row(HA, "PATCH", "/organisations/{org_a}", 404, {"city": "Lille"}),
+    Row(HA, "DELETE", "/organisations/{org_a}", 404),
+    Row(HA, "POST", "/users", 403, new_user("learner")),
+    Row(HA, "PATCH", "/users/{host_a}", 200, RENAME),
+    Row(HA, "PATCH", "/users/{host_a}", 422, {"role": "coordinator"}, field="body.role"),
+    Row(HA, "PATCH", "/users/{learner_a}", 404, RENAME),
+    Row(HA, "DELETE", "/users/{learner_a}", 404),
+    Row(HA, "POST", "/learners/{learner_a}/guardians", 404, {"guardian_id": "{host_a}"}),
+    Row(HA, "DELETE", "/learners/{learner_a}/guardians/{guardian_a}", 404),
+    Row(HA, "POST", "/classes", 403, new_class()),
+    Row(HA, "PATCH", "/classes/{class_a}", 404, {"eqf_level": 2}),
+    Row(HA, "PUT", "/classes/{class_a}/learners", 404, {"learner_ids": []}),
+    Row(HA, "DELETE", "/classes/{class_a}", 404),
+    Row(HA, "POST", "/networks", 403, new_network()),
+    Row(HA, "PATCH", "/networks/{net_ab}", 404, {"description": "Renamed"}),
+    Row(HA, "DELETE", "/networks/{net_ab}", 404),
+    Row(HA, "POST", "/networks/{net_ab}/members", 404, {"organisation_id": "{org_c}"}),
+    Row(HA, "DELETE", "/networks/{net_ab}/members/{org_b}", 404),
+    Row(HA, "POST", "/learners/{learner_a}/consents", 404, CHAT),
+    Row(HA, "DELETE", "/learners/{learner_a}/consents/{purpose}", 404),
+    Row(HA, "POST", "/learners/{learner_a}/consent-requests", 404, CHAT),
+    Row(HA, "POST", "/learners/{learner_a}/guardian-invites", 404, {"email": "f@example.org"}),
+    Row(HA, "POST", "/users/{learner_a}/erase", 404),
+]
