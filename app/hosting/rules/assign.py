@@ -8,8 +8,8 @@ pair, at most one family per stay and, for each family and each night on which a
 a booking starts (the nights where its occupancy can peak), the stays covering that night
 within the rooms left by existing bookings. A part whose families could take all their
 candidates at once is solved directly. The greedy assignment (best pairs first) is the
-fallback if the time runs out without a solution; `solve_greedy` is also the peer the
-benchmark compares with.
+fallback when the time runs out before the solver has a better solution; `solve_greedy` is
+also the peer the benchmark compares with.
 """
 
 from __future__ import annotations
@@ -156,6 +156,10 @@ def _milp(
     return picked, result.status == 0
 
 
+def _worth(chosen: list[Candidate]) -> int:
+    return sum(weight(c.score) for c in chosen)
+
+
 def _outcome(
     instance: Instance,
     chosen: list[Candidate],
@@ -173,7 +177,7 @@ def _outcome(
         Proposal(c.mobility_id, c.family_id, c.score, c.breakdown)
         for c in sorted(chosen, key=lambda c: (-c.score, c.mobility_id))
     ]
-    objective = sum(weight(c.score) for c in chosen)
+    objective = _worth(chosen)
     return Outcome(proposals, unmatched, objective, optimal, count)
 
 
@@ -191,9 +195,10 @@ def solve(instance: Instance) -> Outcome:
             picked = _best_each(part)
         else:
             share = instance.time_limit_s * len(part) / total
+            greedy = _greedy(part, _copy(capacity))
             solved = _milp(part, capacity, share)
-            if solved is None:
-                picked, optimal = _greedy(part, _copy(capacity)), False
+            if solved is None or _worth(solved[0]) < _worth(greedy):  # cut short by the time
+                picked, optimal = greedy, False
             else:
                 picked, proven = solved
                 optimal = optimal and proven
