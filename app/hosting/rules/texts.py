@@ -25,14 +25,6 @@ class HostingFacts:
 
 
 TEMPLATES: Final[dict[HostingEvent, dict[str, tuple[str, str]]]] = {
-    "hosting.placement_proposed": {
-        "en": ("A host family is proposed", "The {family} family in {city} is proposed for a learner's stay. Please accept or decline."),
-        "fr": ("Une famille d'accueil est proposée", "La famille {family} à {city} est proposée pour le séjour d'un apprenant. Merci d'accepter ou de refuser."),
-        "it": ("Una famiglia ospitante è proposta", "La famiglia {family} a {city} è proposta per il soggiorno di uno studente. Accetta o rifiuta."),
-        "de": ("Eine Gastfamilie wird vorgeschlagen", "Die Familie {family} in {city} wird für den Aufenthalt eines Lernenden vorgeschlagen. Bitte annehmen oder ablehnen."),
-        "es": ("Se propone una familia de acogida", "Se propone la familia {family} en {city} para la estancia de un alumno. Acepta o rechaza."),
-        "fi": ("Isäntäperhettä ehdotetaan", "Perhettä {family} ({city}) ehdotetaan opiskelijan majoitukseen. Hyväksy tai hylkää."),
-    },
     "hosting.placement_accepted": {
         "en": ("{learner} will stay with the {family} family", "{learner}'s stay in {city} with the {family} family is confirmed. The placement's thread is open."),
         "fr": ("{learner} sera accueilli(e) par la famille {family}", "Le séjour de {learner} à {city} dans la famille {family} est confirmé. Le fil de discussion est ouvert."),
