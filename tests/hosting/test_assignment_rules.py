@@ -167,3 +167,16 @@ def test_the_array_filters_agree_with_the_plain_ones(instance: Instance) -> None
         assert (
             sorted((-c.score, c.family_id) for c in kept if c.mobility_id == n.id) == (ranked[:2])
         )
+
+
+def test_the_shortlist_keeps_the_best_families() -> None:
+    """Found by the property above: the estimate must see the pets (`no_pets`)."""
+    english = (Language("en", 0),)
+    families = (
+        family("f0", languages=english),
+        family("f2", languages=english, pets=frozenset({"cat"})),
+        family("f4", languages=()),
+    )
+    keen = need("m1", languages=english, preferences=frozenset({"no_pets"}))
+    kept = candidates(Instance((keen,), families, top_k=2)).pairs
+    assert [(c.family_id, c.score) for c in kept] == [("f0", 433), ("f4", 350)]

@@ -72,7 +72,6 @@ class _City:
         self.lang_col = {c: i for i, c in enumerate(codes)}
         self.levels = np.full((n, len(codes)), -1, dtype=np.int64)
         self.children = np.array([f.children > 0 for f in families], dtype=bool)
-        self.has_pets: Mask = np.asarray(self.pets.any(axis=1), dtype=bool)
         located = [f.location for f in families]
         self.located = np.array([p is not None for p in located], dtype=bool)
         self.lat = np.radians([p.lat if p else 0.0 for p in located])
@@ -87,6 +86,7 @@ class _City:
                 self.levels[i, self.lang_col[lang.code]] = lang.level
             for j, w in enumerate(f.available):
                 self.first[i, j], self.last[i, j] = w.first.toordinal(), w.last.toordinal()
+        self.has_pets: Mask = np.asarray(self.pets.any(axis=1), dtype=bool)
 
     def passing(self, need: Need) -> Mask:
         start, end = need.starts_on.toordinal(), need.ends_on.toordinal()
