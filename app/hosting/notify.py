@@ -4,7 +4,8 @@ their learner's school's."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,7 @@ from app.hosting.rules.texts import HostingEvent, HostingFacts, render
 from app.hosting.tables import HostFamily, HostMember, Placement
 from app.mobility import notify as mobility_people
 from app.mobility.tables import Mobility
-from app.notifications.announce import announce_rendered
+from app.notifications.announce import announce_rendered, recipient_of
 from app.notifications.rules import language_for
 from app.notifications.service import Recipient
 from app.organisations.tables import Organisation
@@ -63,4 +64,46 @@ async def tell(
         recipients=recipients,
         render_for=render_for,
         data={"placement_id": str(placement.id)},
+    )
+
+
+async def proposals_made(
+    db: AsyncSession,
+    *,
+    run_id: uuid.UUID,
+    family_ids: Collection[uuid.UUID],
+    mobility_ids: Collection[uuid.UUID],
+) -> int:
+    """Once per run, each member of a family with a proposal and each sending tutor of a
+    proposed mobility is asked to decide (`hosting.placements_proposed`)."""
+    members = await db.execute(
+        select(User, Organisation)
+        .join(HostMember, col(HostMember.user_id) == col(User.id))
+        .join(HostFamily, col(HostFamily.id) == col(HostMember.host_family_id))
+        .join(Organisation, col(Organisation.id) == col(HostFamily.organisation_id))
+        .where(col(HostMember.host_family_id).in_(list(family_ids)))
+    )
+    recipients = [Recipient(user, org.country, org.timezone) for user, org in members.all()]
+    tutors = await db.scalars(
+        select(User).where(
+            col(User.id).in_(
+                select(col(Mobility.sending_tutor_id)).where(
+                    col(Mobility.id).in_(list(mobility_ids))
+                )
+            )
+        )
+    )
+    recipients += [await recipient_of(db, tutor) for tutor in tutors.all()]
+    event: HostingEvent = "hosting.placements_proposed"
+
+    def render_for(country: str | None) -> tuple[str, str, str]:
+        return render(event, language_for(country), HostingFacts())
+
+    return await announce_rendered(
+        db,
+        event=event,
+        event_key=f"{event}:{run_id}",
+        recipients=recipients,
+        render_for=render_for,
+        data={"run_id": str(run_id)},
     )

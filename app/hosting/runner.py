@@ -22,6 +22,7 @@ from sqlmodel import col
 from app.core.db import unit_of_work
 from app.core.rules.codes import cefr_rank
 from app.core.tables import utcnow
+from app.hosting import notify
 from app.hosting.rules.assign import solve
 from app.hosting.rules.types import (
     Booking,
@@ -160,6 +161,12 @@ async def store(db: AsyncSession, run_id: uuid.UUID, outcome: Outcome) -> None:
     for start in range(0, len(rows), STORE_SLICE):
         await db.execute(insert(Placement), rows[start : start + STORE_SLICE])
         await asyncio.sleep(0)
+    await notify.proposals_made(
+        db,
+        run_id=run.id,
+        family_ids={r["host_family_id"] for r in rows},
+        mobility_ids={r["mobility_id"] for r in rows},
+    )
     run.status = "done"
     run.finished_at = now
     run.objective = outcome.objective

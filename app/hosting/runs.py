@@ -3,8 +3,9 @@ with their proposals (each a `proposed` placement) and the mobilities left unmat
 
 A run takes the receiving organisation's incoming mobilities that need hosting, are not
 closed or abroad yet, and have no open placement (proposed or accepted); `mobility_ids`
-narrows them (each must be one of those, else 422). The runner (`runner.py`) solves it off
-the event loop.
+narrows them (each must be one of those, else 422). One run per school at a time (409
+`run_in_progress`), so no room is proposed twice. The runner (`runner.py`) solves it off the
+event loop.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlmodel import col
 
 from app.accounts.access import organisations_visible_to
 from app.accounts.tables import User
-from app.core.errors import Forbidden, InvalidInput, not_found
+from app.core.errors import Conflict, Forbidden, InvalidInput, not_found
 from app.hosting.schemas import (
     HostMatchingRunCreate,
     HostMatchingRunPublic,
@@ -65,6 +66,18 @@ async def create_run(
     db: AsyncSession, *, actor: User, data: HostMatchingRunCreate
 ) -> HostMatchingRun:
     await _organisation(db, actor, data.receiving_organisation_id)
+    busy_run = await db.scalar(
+        select(col(HostMatchingRun.id)).where(
+            col(HostMatchingRun.receiving_organisation_id) == data.receiving_organisation_id,
+            col(HostMatchingRun.status).in_(("queued", "running")),
+        )
+    )
+    if busy_run is not None:  # two runs at once could give one room twice
+        raise Conflict(
+            "A host matching run of this school is still going; wait for it.",
+            code="run_in_progress",
+            details={"run_id": str(busy_run)},
+        )
     incoming = (
         await db.scalars(
             select(Mobility).where(

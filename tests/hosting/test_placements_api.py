@@ -40,6 +40,12 @@ async def test_a_host_sees_only_their_accepted_learners_and_what_hosting_needs(
     w = h.w
     placement, maria, other, luca = await _placed(h)
     pid = placement["id"]
+    # Each family member and the sending tutor is asked to decide, once per run.
+    asked = await w.notifications(maria, "hosting.placements_proposed")
+    assert [n["language"] for n in asked] == ["it"]
+    asked = await w.notifications(w.fr.teacher, "hosting.placements_proposed")
+    assert [n["language"] for n in asked] == ["fr"]
+    assert await w.notifications(w.it.teacher, "hosting.placements_proposed") == []
     # Proposed: the family sees the dates, not the learner.
     assert placement["status"] == "proposed"
     assert placement["learner"] is None

@@ -4,12 +4,14 @@ declined pair again, and answers 404 to whoever must not see it."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from fastapi import FastAPI
 from httpx import AsyncClient
 
 from app.core.clock import ManualClock
+from app.hosting.tables import HostMatchingRun
 from tests.factories import Api
 from tests.hosting.world import build_hosts
 
@@ -130,3 +132,24 @@ async def test_rooms_are_never_exceeded_on_any_night(
     assert max(nights.values()) <= 2
     assert len(chosen) == 3  # stays 0, 1 and 3 (stay 2 overlaps both 1 and 3 while 0 is on)
     assert {u["reason"] for u in run["unmatched"]} == {"no_capacity_for_dates"}
+
+
+async def test_one_run_per_school_at_a_time(
+    api: Api, client: AsyncClient, application: FastAPI, clock: ManualClock
+) -> None:
+    h = await build_hosts(api, client, application, clock)
+    w = h.w
+    async with application.state.ctx.db_factory() as db:
+        going = HostMatchingRun(receiving_organisation_id=uuid.UUID(w.it.id), status="running")
+        db.add(going)
+        await db.commit()
+    body = {"receiving_organisation_id": w.it.id}
+    refused = await w.call(w.it.coordinator, "POST", "/host-matching/runs", body)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "run_in_progress"
+    async with application.state.ctx.db_factory() as db:
+        row = await db.get(HostMatchingRun, going.id)
+        assert row is not None
+        row.status = "done"
+        await db.commit()
+    assert (await w.call(w.it.coordinator, "POST", "/host-matching/runs", body)).status_code == 202

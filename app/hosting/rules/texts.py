@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 HostingEvent = Literal[
-    "hosting.placement_proposed", "hosting.placement_accepted", "hosting.message"
+    "hosting.placements_proposed", "hosting.placement_accepted", "hosting.message"
 ]
 DEFAULT_LANGUAGE: Final = "en"
 
@@ -25,6 +25,14 @@ class HostingFacts:
 
 
 TEMPLATES: Final[dict[HostingEvent, dict[str, tuple[str, str]]]] = {
+    "hosting.placements_proposed": {
+        "en": ("Host-family proposals to decide", "New host-family placements are proposed for you to accept or decline."),
+        "fr": ("Propositions de familles d'accueil", "De nouveaux placements en famille d'accueil vous sont proposés : merci d'accepter ou de refuser."),
+        "it": ("Proposte di famiglie ospitanti", "Nuovi abbinamenti con famiglie ospitanti ti sono proposti: accetta o rifiuta."),
+        "de": ("Vorschläge für Gastfamilien", "Neue Unterbringungen in Gastfamilien werden Ihnen vorgeschlagen: bitte annehmen oder ablehnen."),
+        "es": ("Propuestas de familias de acogida", "Se te proponen nuevos alojamientos en familias de acogida: acepta o rechaza."),
+        "fi": ("Isäntäperhe-ehdotuksia", "Sinulle ehdotetaan uusia isäntäperhemajoituksia: hyväksy tai hylkää."),
+    },
     "hosting.placement_accepted": {
         "en": ("{learner} will stay with the {family} family", "{learner}'s stay in {city} with the {family} family is confirmed. The placement's thread is open."),
         "fr": ("{learner} sera accueilli(e) par la famille {family}", "Le séjour de {learner} à {city} dans la famille {family} est confirmé. Le fil de discussion est ouvert."),
