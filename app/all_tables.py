@@ -19,6 +19,14 @@ from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
 from app.core.audit_table import AuditRecord
 from app.core.tables import UTCDateTime, utcnow
 from app.families.tables import Consent, GuardianInvite
+from app.hosting.tables import (
+    HostFamily,
+    HostInvite,
+    HostMatchingRun,
+    HostMember,
+    Placement,
+    PlacementMessage,
+)
 from app.live.tables import (
     BreakoutRound,
     ChatMessage,
@@ -59,6 +67,10 @@ __all__ = [
     "GlossaryEntry",
     "GuardianInvite",
     "GuardianLink",
+    "HostFamily",
+    "HostInvite",
+    "HostMatchingRun",
+    "HostMember",
     "Incident",
     "LiveSession",
     "LiveTicketUse",
@@ -69,6 +81,8 @@ __all__ = [
     "Notification",
     "Organisation",
     "OutboxMessage",
+    "Placement",
+    "PlacementMessage",
     "Poll",
     "PollVote",
     "PresenceInterval",

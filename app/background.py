@@ -4,18 +4,21 @@
   and presence (every `PASSERELLE_ABSENCE_ALERTS_POLL_SECONDS`);
 - `live-sweeper`: this process's presence heartbeat, closes silent processes' presence, ends
   rooms on schedule (every `PASSERELLE_WS_SWEEP_INTERVAL_S`);
-- `matching-abandoned`: fails matching runs whose process is gone, no heartbeat (every
-  `PASSERELLE_MATCHING_STALE_SECONDS`);
+- `matching-abandoned`: fails matching runs and host-matching runs whose process is gone,
+  no heartbeat (every `PASSERELLE_MATCHING_STALE_SECONDS`);
 - `mobility-sweep`: check-ins falling due and missed (alerting both tutors once), overdue
   checklist reminders, mobility free-text retention (every
   `PASSERELLE_MOBILITY_SWEEP_SECONDS`);
+- `hosting-retention`: purges the text of placement threads whose mobility ended longer than
+  the mobility retention ago (every `PASSERELLE_MOBILITY_SWEEP_SECONDS`);
 - `outbox-sender`: sends queued e-mail, only with `PASSERELLE_SMTP_URL` (every
   `PASSERELLE_OUTBOX_POLL_SECONDS`).
 
 Each is an `app.core.loops.Loop`: the same start, stop with a bounded grace, and restart when
-its task dies. At start-up, before any loop runs, matching runs left by a process that is gone
-are failed once, so no request sees them as still running. Stopping stops the loops, newest
-first, then cancels the matching runs in flight (they are marked failed).
+its task dies. At start-up, before any loop runs, matching and host-matching runs left by a
+process that is gone are failed once, so no request sees them as still running. Stopping stops
+the loops, newest first, then cancels the matching and host-matching runs in flight (they are
+marked failed).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from app.attendance.retention import DataRetention
 from app.attendance.sheets import measure_from_settings
 from app.context import AppContext
 from app.core.loops import Loop
+from app.hosting.retention import retention_loop
+from app.hosting.runner import HostMatchingRunner
 from app.matching.runner import MatchingRunner
 from app.mobility.sweeper import MobilitySweeper
 from app.notifications.outbox import email_sender
@@ -38,10 +43,13 @@ from app.realtime.sweeper import sweeper_loop
 class Background:
     matching: MatchingRunner
     matching_stale_after: timedelta
+    hosting: HostMatchingRunner | None = None
     loops: list[Loop] = field(default_factory=list)
 
     async def start(self) -> None:
         await self.matching.fail_abandoned(stale_after=self.matching_stale_after)
+        if self.hosting is not None:
+            await self.hosting.fail_abandoned(stale_after=self.matching_stale_after)
         for loop in self.loops:
             loop.start()
 
@@ -49,6 +57,8 @@ class Background:
         for loop in reversed(self.loops):
             await loop.stop()
         await self.matching.close()
+        if self.hosting is not None:
+            await self.hosting.close()
 
     def loop(self, name: str) -> Loop:
         return next(loop for loop in self.loops if loop.name == name)
@@ -69,6 +79,7 @@ def background_for(ctx: AppContext) -> Background:
 
     async def fail_abandoned() -> None:
         await ctx.matching.fail_abandoned(stale_after=stale_after)
+        await ctx.hosting.fail_abandoned(stale_after=stale_after)
 
     mobility = MobilitySweeper(
         ctx.db_factory,
@@ -77,11 +88,17 @@ def background_for(ctx: AppContext) -> Background:
         grace=timedelta(hours=settings.checkin_grace_hours),
         retention=timedelta(days=settings.retention_mobility_days),
     )
-    background = Background(ctx.matching, stale_after)
+    background = Background(ctx.matching, stale_after, ctx.hosting)
     background.loops += [
         closer.loop,
         sweeper_loop(ctx.hub),
         mobility.loop,
+        retention_loop(
+            ctx.db_factory,
+            clock=ctx.clock,
+            interval=settings.mobility_sweep_seconds,
+            retention=timedelta(days=settings.retention_mobility_days),
+        ),
         Loop(
             "matching-abandoned",
             fail_abandoned,

@@ -10,6 +10,7 @@ from app.accounts.auth import LoginGuard, TokenIssuer
 from app.core.clock import Clock, system_clock
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
+from app.hosting.runner import HostMatchingRunner
 from app.matching.runner import MatchingRunner
 from app.realtime.broker import Broker
 from app.realtime.hub import Hub
@@ -25,11 +26,17 @@ class AppContext:
     clock: Clock = system_clock
     login_guard: LoginGuard = field(init=False)
     matching: MatchingRunner = field(init=False)
+    hosting: HostMatchingRunner = field(init=False)
     hub: Hub = field(init=False)
     tokens: TokenIssuer = field(init=False)
 
     def __post_init__(self) -> None:
         self.matching = MatchingRunner(
+            self.db_factory,
+            budget_s=self.settings.matching_time_budget_s,
+            heartbeat_s=self.settings.matching_heartbeat_seconds,
+        )
+        self.hosting = HostMatchingRunner(
             self.db_factory,
             budget_s=self.settings.matching_time_budget_s,
             heartbeat_s=self.settings.matching_heartbeat_seconds,

@@ -8,8 +8,8 @@ from pydantic import EmailStr, Field
 
 from app.core.schemas import Input, Output
 
-Role = Literal["admin", "coordinator", "teacher", "learner", "guardian"]
-ROLES: tuple[Role, ...] = ("admin", "coordinator", "teacher", "learner", "guardian")
+Role = Literal["admin", "coordinator", "teacher", "learner", "guardian", "host"]
+ROLES: tuple[Role, ...] = ("admin", "coordinator", "teacher", "learner", "guardian", "host")
 
 
 class UserCreate(Input):

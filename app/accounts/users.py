@@ -24,8 +24,9 @@ from app.organisations.tables import Organisation
 MAX_GUARDIANS_PER_LEARNER = 2
 
 # Roles each role may create. Coordinators and teachers create within their organisation.
+# A host family's members come in through the family's invitations (app/hosting/invites.py).
 CREATABLE_ROLES: dict[str, frozenset[str]] = {
-    "admin": frozenset({"admin", "coordinator", "teacher", "learner", "guardian"}),
+    "admin": frozenset({"admin", "coordinator", "teacher", "learner", "guardian", "host"}),
     "coordinator": frozenset({"coordinator", "teacher", "learner", "guardian"}),
     "teacher": frozenset({"learner"}),
 }
@@ -93,7 +94,7 @@ async def _check_role_fields(
             raise InvalidInput("body.organisation_id", f"a {role} belongs to an organisation")
         if await db.get(Organisation, organisation_id) is None:
             raise InvalidInput("body.organisation_id", "no such organisation")
-    elif role in ("admin", "guardian") and organisation_id is not None:
+    elif role in ("admin", "guardian", "host") and organisation_id is not None:
         raise InvalidInput("body.organisation_id", f"a {role} belongs to no organisation")
     if role == "learner" and birth_date is None:
         raise InvalidInput("body.birth_date", "a learner's birth date is required (consent age)")
@@ -149,7 +150,7 @@ async def update(db: AsyncSession, *, actor: User, user_id: uuid.UUID, data: Use
     for name in changes:
         if name not in allowed:
             raise FieldNotAllowed(f"body.{name}")
-    if actor.role == "coordinator" and changes.get("role") in ("admin", "guardian"):
+    if actor.role == "coordinator" and changes.get("role") in ("admin", "guardian", "host"):
         raise FieldNotAllowed("body.role")
     if target.id == actor.id and changes.get("is_active") is False:
         raise Conflict("You cannot deactivate your own account.", code="cannot_deactivate_self")

@@ -44,6 +44,13 @@ ACTIONS = (
     "mobility.status_changed",
     "mobility.incident_logged",
     "mobility.outcomes_recorded",
+    "host_family.created",
+    "host_family.changed",
+    "host_family.vetted",
+    "host_invite.created",
+    "host_invite.accepted",
+    "hosting.needs_changed",
+    "placement.decided",
 )
 
 

@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from app.core.schemas import CountryCode, Input, Output
+from app.classes.schemas import CefrLevel
+from app.core.schemas import CountryCode, Input, LanguageCode, Output
 from app.mobility.rules.checklist import Owner
 from app.mobility.rules.status import Kind, Status
 
@@ -20,11 +21,30 @@ class Placement(Input):
     sector: str | None = Field(default=None, max_length=120)
 
 
+class HostingLanguage(Input):
+    code: LanguageCode
+    level: CefrLevel
+
+
+class HostingLocation(Input):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
 class Hosting(Input):
+    """What a learner's stay with a host family needs (docs/hosting.md): `languages` the
+    learner speaks, `preferences` (`children`, `no_children`, `pets`, `no_pets`) and the
+    placement's `location` weigh in the host matching's score."""
+
     needed: bool = False
     diet: list[str] = Field(default_factory=list, max_length=10)
     allergies: list[str] = Field(default_factory=list, max_length=10)
     non_smoking: bool = False
+    languages: list[HostingLanguage] = Field(default_factory=list, max_length=10)
+    preferences: list[Literal["children", "no_children", "pets", "no_pets"]] = Field(
+        default_factory=list, max_length=4
+    )
+    location: HostingLocation | None = None
 
 
 class MobilityCreate(Input):

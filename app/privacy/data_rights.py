@@ -2,7 +2,8 @@
 
 Export: the account, family links, classes, consents, sessions of their classes, logins
 (without hashes), feeds, invitations, notifications, e-mails, the audit records about them,
-participation certificates, mobilities (app/mobility/privacy.py), and, generically, every
+participation certificates, mobilities (app/mobility/privacy.py), host families, placements
+and their threads (app/hosting/privacy.py), and, generically, every
 other row of every table that points at them.
 
 Erasure keeps the account row (ids stay valid for statistics and the legal record) but leaves
@@ -30,8 +31,10 @@ from sqlmodel import col
 
 from app.accounts.tables import ERASED_DOMAIN, GuardianLink, RefreshToken, User
 from app.accounts.users import get_visible
+from app.activities.tables import Reflection, SelfAssessment, WordcloudEntry
 from app.all_tables import metadata
 from app.attendance.tables import Certificate
+from app.badges.tables import Badge
 from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
 from app.core import audit as audit_trail
 from app.core.audit import audit, is_linked_guardian
@@ -40,6 +43,7 @@ from app.core.errors import Conflict, Forbidden
 from app.core.security.passwords import hash_password
 from app.families.guardian_invites import invite_status
 from app.families.tables import Consent, GuardianInvite
+from app.hosting import privacy as hosting_data
 from app.matching.tables import ExchangeClass
 from app.mobility import privacy as mobility_data
 from app.notifications.tables import Notification, OutboxMessage
@@ -62,6 +66,7 @@ _COVERED = frozenset(
         "audit_record",
         "certificate",
         *mobility_data.TABLES,
+        *hosting_data.TABLES,
     }
 )
 _SECRET_COLUMN = re.compile(r"hash|token|secret|password", re.IGNORECASE)
@@ -195,6 +200,7 @@ async def export(
         "mobilities": await mobility_data.export_for(
             db, uid, by_guardian=actor.role == "guardian" and actor.id != uid
         ),
+        "hosting": await hosting_data.export_for(db, uid),
         "other_records": await _other_records(db, uid),
     }
     await audit(db, actor, "user.exported", "user", uid, {})
@@ -284,9 +290,15 @@ async def erase(db: AsyncSession, *, actor: User, user_id: uuid.UUID, now: datet
         delete(Notification).where(col(Notification.user_id) == uid),
         delete(OutboxMessage).where(col(OutboxMessage.recipient_id) == uid),
         delete(Certificate).where(col(Certificate.learner_id) == uid),  # they hold the name
+        delete(Badge).where(col(Badge.learner_id) == uid),  # signed, with the name inside
+        # what they wrote in their own words: reflections, self-assessments, word-cloud words
+        delete(Reflection).where(col(Reflection.learner_id) == uid),
+        delete(SelfAssessment).where(col(SelfAssessment.learner_id) == uid),
+        delete(WordcloudEntry).where(col(WordcloudEntry.user_id) == uid),
     ):
         await db.execute(statement)
     await mobility_data.erase_for(db, uid)
+    await hosting_data.erase_for(db, uid, old_email)
     await _replace_copies(db, {old_email: target.email, old_name: target.display_name})
     await audit(db, actor, "user.erased", "user", uid, {"role": target.role})
     return target

@@ -44,6 +44,10 @@ class UserExport(BaseModel):
         description="Mobilities: `as_learner` (with checklists, check-ins and, unless a "
         "guardian asks, the incident log) and the ids of those tutored, `as_tutor`"
     )
+    hosting: dict[str, Any] = Field(
+        description="Host families: the learner's `placements` with their threads, the "
+        "`messages_written` in any thread, the `host_families` the person speaks for"
+    )
     other_records: dict[str, list[dict[str, Any]]] = Field(
         description="Every other row that points at the person, by table"
     )

@@ -16,6 +16,8 @@ from app.routers import (
     families,
     family_view,
     health,
+    hosting,
+    impact,
     live,
     matching,
     mobility,
@@ -52,6 +54,8 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(mobility.router)
     api.include_router(activities.router)
     api.include_router(badges.router)
+    api.include_router(impact.router)  # after attendance_reports, which holds its CSV routes
+    api.include_router(hosting.router)
     app.include_router(health.router)
     app.include_router(api)
     app.include_router(sessions.feeds)

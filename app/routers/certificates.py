@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.attendance import certificates
 from app.attendance.certificates import Issuing
@@ -15,6 +18,7 @@ from app.attendance.schemas.certificates import (
     PresentedVerification,
 )
 from app.attendance.tables import Certificate
+from app.badges.tables import Badge
 from app.core.schemas import Page
 from app.routers.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import AUTHED, errors
@@ -26,7 +30,26 @@ def issuing_from_settings(ctx: ContextDep) -> Issuing:
     return certificates.issuing_from_settings(ctx.settings, ctx.keys)
 
 
-def certificate_public(row: Certificate, request: Request) -> CertificatePublic:
+async def _badge_ids(
+    db: AsyncSession, rows: list[Certificate]
+) -> dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID]:
+    """The badge of each certificate's learner and exchange, where one was issued."""
+    if not rows:
+        return {}
+    found = await db.execute(
+        select(col(Badge.learner_id), col(Badge.exchange_id), col(Badge.id)).where(
+            col(Badge.learner_id).in_({r.learner_id for r in rows}),
+            col(Badge.exchange_id).in_({r.exchange_id for r in rows}),
+        )
+    )
+    return {(learner, exchange): badge for learner, exchange, badge in found.all()}
+
+
+def certificate_public(
+    row: Certificate,
+    request: Request,
+    badges: dict[tuple[uuid.UUID, uuid.UUID], uuid.UUID] | None = None,
+) -> CertificatePublic:
     return CertificatePublic(
         id=row.id,
         learner_id=row.learner_id,
@@ -36,6 +59,7 @@ def certificate_public(row: Certificate, request: Request) -> CertificatePublic:
         signature=row.signature,
         key_id=row.key_id,
         verify_url=str(request.url_for("verify_certificate", certificate_id=str(row.id))),
+        badge_id=(badges or {}).get((row.learner_id, row.exchange_id)),
     )
 
 
@@ -65,7 +89,8 @@ async def learner_certificates(
         limit=limit,
         offset=offset,
     )
-    return Page(items=[certificate_public(r, request) for r in rows], total=total)
+    badges = await _badge_ids(db, list(rows))
+    return Page(items=[certificate_public(r, request, badges) for r in rows], total=total)
 
 
 @router.get("/certificates/{certificate_id}", response_model=CertificatePublic, responses=AUTHED)
@@ -74,7 +99,7 @@ async def certificate(
 ) -> CertificatePublic:
     """One certificate, for the people who may list its learner's; 404 for anyone else."""
     row = await certificates.get_visible(db, actor=user, certificate_id=certificate_id)
-    return certificate_public(row, request)
+    return certificate_public(row, request, await _badge_ids(db, [row]))
 
 
 @router.get(

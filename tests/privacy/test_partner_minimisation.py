@@ -5,6 +5,7 @@ test until it is given ids to try."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -13,10 +14,68 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 
 from app.activities.library import builtin_id
-from tests.factories import Api
-from tests.family_world import API, exchange_between, guardian_of, learner, schedule, school
+from tests.factories import Actor, Api
+from tests.family_world import (
+    API,
+    School,
+    exchange_between,
+    guardian_of,
+    learner,
+    schedule,
+    school,
+)
 
 PARAM = re.compile(r"\{(\w+)\}")
+
+
+async def _hosting(
+    client: AsyncClient, api: Api, coordinator: Actor, mobility_id: str, sending: School
+) -> tuple[str, str]:
+    """A family of the receiving school and a host-matching run's proposed placement."""
+    needs = await client.patch(
+        f"{API}/mobilities/{mobility_id}/hosting",
+        json={"needed": True, "diet": ["vegetarian"]},
+        headers=sending.teacher.headers,
+    )
+    assert needs.status_code == 200, needs.text
+    today = datetime.now(UTC).date()
+    family = await api.create(
+        f"{API}/host-families",
+        {
+            "organisation_id": coordinator.organisation_id,
+            "display_name": "Famiglia Conti",
+            "city": "Bologna",
+            "household": {"adults": 2},
+            "diets": ["vegetarian"],
+            "available": [
+                {"from": today.isoformat(), "to": (today + timedelta(days=90)).isoformat()}
+            ],
+        },
+        coordinator,
+    )
+    vetted = await client.post(
+        f"{API}/host-families/{family['id']}/vetting",
+        json={"status": "approved", "checked_on": today.isoformat()},
+        headers=coordinator.headers,
+    )
+    assert vetted.status_code == 200, vetted.text
+    started = await client.post(
+        f"{API}/host-matching/runs",
+        json={"receiving_organisation_id": coordinator.organisation_id},
+        headers=coordinator.headers,
+    )
+    assert started.status_code == 202, started.text
+    for _ in range(600):
+        run = (
+            await client.get(
+                f"{API}/host-matching/runs/{started.json()['id']}", headers=coordinator.headers
+            )
+        ).json()
+        if run["status"] in ("done", "failed"):
+            break
+        await asyncio.sleep(0.05)
+    [proposal] = run["proposals"]
+    return str(family["id"]), str(proposal["placement_id"])
 
 
 async def test_a_partner_teacher_never_sees_birth_dates_emails_or_guardians(
@@ -70,6 +129,9 @@ async def test_a_partner_teacher_never_sees_birth_dates_emails_or_guardians(
         fr.coordinator,
     )
 
+    # A host family in Bologna and a proposed placement of Émilie with it.
+    family_id, placement_id = await _hosting(client, api, it.coordinator, mobility["id"], fr)
+
     people = [emilie.id, guardian.id, fr.teacher.id, fr.coordinator.id, marco.id]
     candidates = {
         "organisation_id": [fr.id, it.id],
@@ -83,6 +145,8 @@ async def test_a_partner_teacher_never_sees_birth_dates_emails_or_guardians(
         "certificate_id": [str(uuid.uuid4())],
         "mobility_id": [mobility["id"]],
         "activity_id": [str(builtin_id("icebreaker"))],
+        "family_id": [family_id],
+        "placement_id": [placement_id],
         "token": [feed.json()["url"].rsplit("/", 1)[1].removesuffix(".ics")],
     }
     secrets = [

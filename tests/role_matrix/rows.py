@@ -96,7 +96,7 @@ def users_of(school: str, *prefixes: str) -> str:
     return " ".join(f"{p}_{school}" for p in prefixes)
 
 
-ALL_USERS = "admin " + " ".join(users_of(s, *(p for p, _ in PEOPLE)) for s in SCHOOLS)
+ALL_USERS = "admin " + " ".join(users_of(s, *(p for p, _ in PEOPLE)) for s in SCHOOLS) + " host_a"
 RENAME = {"display_name": "Renamed"}
 A_STAFF = users_of("a", "coordinator", "teacher", "teacher2", "spare")
 A_LEARNERS = users_of("a", "learner", "learner2")

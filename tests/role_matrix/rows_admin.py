@@ -16,6 +16,8 @@ from tests.role_matrix.rows import (
 )
 
 ADMIN_ROWS = [
+    Row(ADMIN, "GET", "/organisations/{org_a}/impact", 200),
+    Row(ADMIN, "GET", "/organisations/{org_b}/impact.csv", 200),
     Row(ADMIN, "GET", "/organisations/{org_c}/checklist-template", 200),
     Row(ADMIN, "PUT", "/organisations/{org_c}/checklist-template", 200, TEMPLATE),
     Row(ADMIN, "GET", "/learners/{learner_c}/certificates", 200),

@@ -19,6 +19,11 @@ from tests.role_matrix.rows import (
 )
 
 COORDINATOR_ROWS = [
+    Row(CA, "GET", "/organisations/{org_a}/impact", 200),
+    Row(CA, "GET", "/organisations/{org_a}/impact.csv", 200),
+    Row(CA, "GET", "/organisations/{org_b}/impact", 404),
+    Row(CB, "GET", "/organisations/{org_a}/impact.csv", 404),
+    Row(CC, "GET", "/organisations/{org_a}/impact", 404),
     Row(CA, "GET", "/organisations/{org_a}/checklist-template", 200),
     Row(CA, "PUT", "/organisations/{org_a}/checklist-template", 200, TEMPLATE),
     Row(CA, "GET", "/organisations/{org_b}/checklist-template", 403),

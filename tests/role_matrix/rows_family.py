@@ -20,6 +20,8 @@ from tests.role_matrix.rows import (
 )
 
 LEARNER_ROWS = [
+    Row(LA, "GET", "/organisations/{org_a}/impact", 403),
+    Row(LB, "GET", "/organisations/{org_a}/impact.csv", 404),
     Row(LA, "GET", "/organisations/{org_a}/checklist-template", 403),
     Row(LA, "PUT", "/organisations/{org_a}/checklist-template", 403, TEMPLATE),
     Row(LA, "GET", "/organisations/{org_c}/checklist-template", 404),
@@ -128,6 +130,8 @@ LEARNER_ROWS = [
 ]
 
 GUARDIAN_ROWS = [
+    Row(GA, "GET", "/organisations/{org_a}/impact", 404),
+    Row(GA, "GET", "/organisations/{org_a}/impact.csv", 404),
     Row(GA, "GET", "/organisations/{org_a}/checklist-template", 403),
     Row(GA, "PUT", "/organisations/{org_a}/checklist-template", 403, TEMPLATE),
     Row(GB, "GET", "/organisations/{org_a}/checklist-template", 404),

@@ -19,6 +19,9 @@ from tests.role_matrix.rows import (
 )
 
 TEACHER_ROWS = [
+    Row(TA, "GET", "/organisations/{org_a}/impact", 403),
+    Row(TA, "GET", "/organisations/{org_a}/impact.csv", 403),
+    Row(TB, "GET", "/organisations/{org_a}/impact", 404),
     Row(TA, "GET", "/organisations/{org_a}/checklist-template", 200),
     Row(TA, "PUT", "/organisations/{org_a}/checklist-template", 403, TEMPLATE),
     Row(TA, "GET", "/organisations/{org_b}/checklist-template", 403),

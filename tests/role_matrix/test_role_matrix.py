@@ -71,6 +71,7 @@ async def test_each_table_walks_every_route(application: FastAPI) -> None:
 NO_LOGIN = {
     ("POST", "/auth/token"),
     ("POST", "/guardian-invites/{}/accept"),
+    ("POST", "/host-invites/{}/accept"),
     ("GET", "/certificates/{}/verify"),  # anyone holding a certificate checks it
     ("POST", "/certificates/verify"),
     ("GET", "/issuers/{}"),  # a badge's verifier reads its issuer's profile and key

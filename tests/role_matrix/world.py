@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.factories import Api
+from tests.factories import PASSWORD, Api, bearer, login
 from tests.role_matrix.rows import (
     API,
     PEOPLE,
@@ -76,4 +76,32 @@ async def build_world(api: Api) -> World:
     for key, members in (("net_ab", ["org_a", "org_b"]), ("net_c", ["org_c"])):
         network = await api.network([world.ids[m] for m in members], name=f"Network {key}")
         world.keep(key, network["id"], network["name"])
+    await _host_families(world)
     return world
+
+
+async def _host_families(world: World) -> None:
+    """A host family kept by schools A and B each; a member of A's joins by invitation."""
+    api = world.api
+    for s in ("a", "b"):
+        family = await api.create(
+            f"{API}/host-families",
+            {
+                "organisation_id": world.ids[f"org_{s}"],
+                "display_name": f"Family family_{s}",
+                "city": "Lyon",
+                "household": {"adults": 2},
+            },
+        )
+        world.keep(f"family_{s}", family["id"], family["display_name"])
+    invite = await api.create(
+        f"{API}/host-families/{world.ids['family_a']}/invites", {"email": "host-a@famille.example"}
+    )
+    accepted = await api.client.post(
+        f"{API}/host-invites/{invite['token']}/accept",
+        json={"display_name": "Person host_a", "password": PASSWORD},
+    )
+    assert accepted.status_code == 201, accepted.text
+    tokens = await login(api.client, "host-a@famille.example")
+    world.keep("host_a", accepted.json()["host_id"], "host-a@famille.example", "Person host_a")
+    world.headers["host_a"] = bearer(tokens["access_token"])

@@ -18,6 +18,11 @@ class CertificatePublic(BaseModel):
     signature: str = Field(description="HMAC-SHA256 of the canonical payload, base64url")
     key_id: str = Field(description="The key ring key it was signed with")
     verify_url: str = Field(description="Where anyone can check it, without logging in")
+    badge_id: uuid.UUID | None = Field(
+        default=None,
+        description="The Open Badges 3.0 credential issued for the same exchange, once issued "
+        "(GET /learners/{id}/badges)",
+    )
 
 
 class CertificateVerification(BaseModel):

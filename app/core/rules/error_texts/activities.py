@@ -1,4 +1,4 @@
-"""Messages of the activities' and badges' own codes and things not found."""
+"""Messages of the activities', badges' and host families' own codes and things not found."""
 
 from __future__ import annotations
 
@@ -38,5 +38,57 @@ CODES: Final[dict[str, Texts]] = {
         "de": "Der Aussteller wurde nicht gefunden.",
         "es": "No se ha encontrado el emisor.",
         "fi": "Myöntäjää ei löytynyt.",
+    },
+    "placement_closed": {
+        "en": "This placement has already been decided.",
+        "fr": "Ce placement a déjà été tranché.",
+        "it": "Su questo collocamento è già stata presa una decisione.",
+        "de": "Über diese Unterbringung wurde bereits entschieden.",
+        "es": "Ya se ha decidido sobre este alojamiento.",
+        "fi": "Tästä majoituksesta on jo päätetty.",
+    },
+    "placement_not_accepted": {
+        "en": "The thread opens once the placement is accepted.",
+        "fr": "La discussion s'ouvre une fois le placement accepté.",
+        "it": "La conversazione si apre quando il collocamento è accettato.",
+        "de": "Der Austausch beginnt, sobald die Unterbringung angenommen ist.",
+        "es": "La conversación se abre cuando se acepta el alojamiento.",
+        "fi": "Keskustelu avautuu, kun majoitus on hyväksytty.",
+    },
+    "run_in_progress": {
+        "en": "A host-matching run of this school is already under way; wait for it to finish.",
+        "fr": "Une recherche de familles d'accueil de cet établissement est déjà en cours ; "
+        "attendez qu'elle se termine.",
+        "it": "Una ricerca di famiglie ospitanti di questa scuola è già in corso; attenda che "
+        "finisca.",
+        "de": "Für diese Schule läuft bereits eine Suche nach Gastfamilien; bitte warten Sie, "
+        "bis sie abgeschlossen ist.",
+        "es": "Ya hay una búsqueda de familias de acogida de este centro en curso; espere a que "
+        "termine.",
+        "fi": "Tämän koulun isäntäperhehaku on jo käynnissä; odota, että se päättyy.",
+    },
+    "not_found.host_family": {
+        "en": "Host family not found.",
+        "fr": "Famille d'accueil introuvable.",
+        "it": "Famiglia ospitante non trovata.",
+        "de": "Die Gastfamilie wurde nicht gefunden.",
+        "es": "No se ha encontrado la familia de acogida.",
+        "fi": "Isäntäperhettä ei löytynyt.",
+    },
+    "not_found.host_matching_run": {
+        "en": "Host-matching run not found.",
+        "fr": "Recherche de familles d'accueil introuvable.",
+        "it": "Ricerca di famiglie ospitanti non trovata.",
+        "de": "Die Gastfamilien-Suche wurde nicht gefunden.",
+        "es": "No se ha encontrado la búsqueda de familias de acogida.",
+        "fi": "Isäntäperhehakua ei löytynyt.",
+    },
+    "not_found.placement": {
+        "en": "Placement not found.",
+        "fr": "Placement introuvable.",
+        "it": "Collocamento non trovato.",
+        "de": "Die Unterbringung wurde nicht gefunden.",
+        "es": "No se ha encontrado el alojamiento.",
+        "fi": "Majoitusta ei löytynyt.",
     },
 }

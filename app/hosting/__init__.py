@@ -1,0 +1,1 @@
+"""Host families: profiles, vetting, invitations, matching runs, placements and threads."""

@@ -1,0 +1,1 @@
+"""Host matching, pure: filters, scores, the assignment model and its explanations."""
