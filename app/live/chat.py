@@ -1,5 +1,7 @@
-"""A room's chat after the fact: the session's teachers read it, paged, oldest first, deleted
-messages included and marked (a teacher's deletion is recorded, not erased)."""
+"""A room's chat as it was: the most recent messages for a `welcome` that is not a resume
+(`welcome.chat`: a resumed client gets the events it missed instead), and the whole chat for
+the session's teachers afterwards, paged, oldest first, deleted messages included and marked
+(a teacher's deletion is recorded, not erased)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from sqlmodel import col
 from app.accounts.tables import User
 from app.core.errors import Forbidden
 from app.core.paging import fetch_page
+from app.live import protocol
 from app.live.protocol import Member
 from app.live.rooms import member_of
-from app.live.tables import ChatMessage, PresenceInterval
+from app.live.tables import ChatMessage, PresenceInterval, RoomEvent
 from app.live.tickets import room_member
 from app.scheduling import sessions
 
@@ -71,3 +74,38 @@ async def _as_shown(
                 country=None,
             )
     return shown
+
+
+RECENT = 20
+
+
+async def recent_chat(
+    db: AsyncSession, *, session_id: uuid.UUID, epoch: str, limit: int = RECENT
+) -> list[protocol.ChatMessageEvent]:
+    """The last `limit` `chat.message` events of this epoch, oldest first, as they were
+    broadcast (with their `seq`), leaving out the messages a teacher deleted since."""
+    rows = list(
+        await db.scalars(
+            select(RoomEvent)
+            .where(
+                col(RoomEvent.session_id) == session_id,
+                col(RoomEvent.epoch) == epoch,
+                col(RoomEvent.type) == "chat.message",
+            )
+            .order_by(col(RoomEvent.seq).desc())
+            .limit(limit)
+        )
+    )
+    ids = [uuid.UUID(str(r.payload.get("message_id"))) for r in rows]
+    deleted = set(
+        await db.scalars(
+            select(col(ChatMessage.id)).where(
+                col(ChatMessage.id).in_(ids), col(ChatMessage.deleted_at).is_not(None)
+            )
+        )
+    )
+    events = [
+        protocol.ChatMessageEvent.model_validate({**row.payload, "seq": row.seq})
+        for row in reversed(rows)
+    ]
+    return [e for e in events if e.message_id not in deleted]

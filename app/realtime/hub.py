@@ -34,7 +34,7 @@ from app.core.settings import Settings
 from app.live import protocol
 from app.live import rooms as live_rooms
 from app.live import tickets as live_tickets
-from app.live.chat_history import recent_chat
+from app.live.chat import recent_chat
 from app.live.protocol import CloseCode, RoomMember, RoomRefused
 from app.live.rooms import FreshnessCutoff
 from app.live.rules.window import RoomWindow
