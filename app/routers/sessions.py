@@ -20,6 +20,7 @@ from app.scheduling import calendar_feeds as calendar
 from app.scheduling import member_calendars as session_calendars
 from app.scheduling import sessions
 from app.scheduling.member_calendars import member_classes
+from app.scheduling.rules.slots import LocalTime
 from app.scheduling.schemas import (
     FeedPublic,
     LocalSlotTime,
@@ -94,23 +95,32 @@ async def common_slots(
         now=now,
         limit=limit,
     )
+    members = {c.id: (c, o) for c, o in await member_classes(db, exchange_id)}
     return SlotList(
         items=[
             SlotPublic(
                 starts_at=s.starts_at,
                 ends_at=s.ends_at,
                 score=s.score,
-                local=[
-                    LocalSlotTime(
-                        class_id=uuid.UUID(t.class_id), starts_at=t.starts_at, ends_at=t.ends_at
-                    )
-                    for t in s.local
-                ],
+                local=[_local_slot(members[uuid.UUID(t.class_id)], t) for t in s.local],
             )
             for s in found.items
         ],
         empty_reason=found.empty_reason,
         removed={k: v for k, v in found.counts.items() if v},
+    )
+
+
+def _local_slot(member: tuple[SchoolClass, Organisation], local: LocalTime) -> LocalSlotTime:
+    school_class, school = member
+    return LocalSlotTime(
+        class_id=school_class.id,
+        name=school_class.name,
+        organisation_name=school.name,
+        country=school.country,
+        timezone=school.timezone,
+        starts_at=local.starts_at,
+        ends_at=local.ends_at,
     )
 
 
@@ -127,11 +137,8 @@ async def create_sessions(
     rows, warnings = await sessions.create(
         db, actor=user, exchange_id=exchange_id, data=body, now=utcnow()
     )
-    return SessionCreated(
-        **_public(rows[0]).model_dump(),
-        occurrences=[_public(r) for r in rows],
-        warnings=warnings,
-    )
+    named = await _named(db, rows)
+    return SessionCreated(**named[0].model_dump(), occurrences=named, warnings=warnings)
 
 
 @router.get(
@@ -195,10 +202,9 @@ async def reschedule(
     rows, warnings = await sessions.reschedule(
         db, actor=user, session_id=session_id, data=body, now=utcnow()
     )
-    this = next(r for r in rows if r.id == session_id)
-    return SessionChanged(
-        **_public(this).model_dump(), changed=[_public(r) for r in rows], warnings=warnings
-    )
+    named = await _named(db, rows)
+    this = next(r for r in named if r.id == session_id)
+    return SessionChanged(**this.model_dump(), changed=named, warnings=warnings)
 
 
 @router.post(
@@ -209,7 +215,9 @@ async def reschedule(
 async def cancel(
     session_id: uuid.UUID, body: SessionCancel, db: SessionDep, user: CurrentUser
 ) -> SessionPublic:
-    return _public(await sessions.cancel(db, actor=user, session_id=session_id, reason=body.reason))
+    cancelled = await sessions.cancel(db, actor=user, session_id=session_id, reason=body.reason)
+    (named,) = await _named(db, [cancelled])
+    return named
 
 
 @router.get(

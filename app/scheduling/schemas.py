@@ -70,6 +70,9 @@ class SessionPublic(Output):
     timezone: str
     status: SessionStatus
     cancel_reason: str | None
+    ended_at: datetime | None = Field(
+        default=None, description="When a teacher ended the room, if before `ends_at`"
+    )
     sequence: int
     classes: list[SessionClass] = Field(
         default_factory=list, description="The member classes and schools, each's local times"
@@ -99,7 +102,13 @@ class SessionChanged(SessionPublic):
 
 
 class LocalSlotTime(BaseModel):
+    """The slot in one member class's time zone, with the class and its school named."""
+
     class_id: uuid.UUID
+    name: str
+    organisation_name: str
+    country: str
+    timezone: str
     starts_at: datetime
     ends_at: datetime
 

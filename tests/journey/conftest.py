@@ -1,0 +1,1 @@
+from tests.realtime.conftest import live_settings  # noqa: F401
