@@ -43,7 +43,10 @@ lint: $(VENV)/.installed
 
 # The SQLite run always; the PostgreSQL (+ Redis) run too when PASSERELLE_TEST_POSTGRES_URL
 # is set, and then it is required. pytest exits 5 when it collects no test: that fails too.
-test: lint test-sqlite test-postgres
+# The two runs share nothing (a temporary SQLite file; a database of its own on PostgreSQL;
+# free ports), so they run side by side, each one's output printed whole when it ends.
+test: lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.installed
 	PASSERELLE_TEST_DATABASE_URL= PASSERELLE_TEST_BROKER_URL=memory:// \

@@ -1,29 +1,24 @@
-"""The host-matching runner, in the shape of the matching runner (app/matching/runner.py):
-takes a queued run, solves it in a worker process off the event loop (`rules.assign.solve`
-takes and returns plain data), writes a heartbeat while it works, and stores the proposals
-as `proposed` placements with the run's result in one transaction, or fails the run with its
-reason. At start-up, and then periodically, it fails the runs a gone process left behind."""
+"""The host-matching runner: what a host-matching run reads (`instance_of`) and how its
+outcome is stored (`proposed` placements with the run's result, in one transaction). Running
+it in a worker process, the heartbeat and failing abandoned runs are `app.core.worker_runs`."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import uuid
-from concurrent.futures import ProcessPoolExecutor
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.core.db import unit_of_work
 from app.core.rules.codes import cefr_rank
 from app.core.tables import utcnow
+from app.core.worker_runs import WorkerRuns
 from app.hosting import notify
-from app.hosting.rules.assign import solve
 from app.hosting.rules.types import (
     Booking,
     Family,
@@ -175,113 +170,20 @@ async def store(db: AsyncSession, run_id: uuid.UUID, outcome: Outcome) -> None:
     await db.flush()
 
 
-class HostMatchingRunner:
+class HostMatchingRunner(WorkerRuns[HostMatchingRun, Instance, Outcome]):
     """Runs queued host-matching runs off the event loop, in a worker process."""
 
-    def __init__(
-        self,
-        db_factory: async_sessionmaker[AsyncSession],
-        *,
-        budget_s: float,
-        heartbeat_s: float = 10.0,
-    ) -> None:
-        self._db_factory = db_factory
-        self._budget_s = budget_s
-        self._heartbeat_s = heartbeat_s
-        self._pool: ProcessPoolExecutor | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+    table = HostMatchingRun
+    kind = "host-matching"
 
-    async def start(self, run_id: uuid.UUID) -> None:
-        task = asyncio.create_task(self._execute(run_id), name=f"host-matching-run-{run_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def prepare(self, db: AsyncSession, run: HostMatchingRun, budget_s: float) -> Instance:
+        return await instance_of(db, run, budget_s)
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
-            )
-        return self._pool
+    def solver(self) -> Callable[[Instance], Outcome]:
+        # Imported here: the solver (SciPy's HiGHS) loads in the worker process only.
+        from app.hosting.rules.assign import solve
 
-    async def _execute(self, run_id: uuid.UUID) -> None:
-        try:
-            async with unit_of_work(self._db_factory) as db:
-                run = await db.get(HostMatchingRun, run_id)
-                if run is None or run.status != "queued":
-                    return
-                run.status = "running"
-                run.started_at = run.heartbeat_at = utcnow()
-                instance = await instance_of(db, run, self._budget_s)
-            loop = asyncio.get_running_loop()
-            beating = asyncio.create_task(self._beat(run_id), name=f"host-matching-beat-{run_id}")
-            try:
-                outcome = await loop.run_in_executor(self._executor(), solve, instance)
-            finally:
-                beating.cancel()
-            async with unit_of_work(self._db_factory) as db:
-                await store(db, run_id, outcome)
-        except asyncio.CancelledError:
-            await self._fail(run_id, "interrupted: the server stopped during the run")
-            raise
-        except Exception as exc:
-            log.exception("host matching run failed", extra={"run_id": str(run_id)})
-            await self._fail(run_id, f"{type(exc).__name__}: {exc}"[:2000])
+        return solve
 
-    async def _beat(self, run_id: uuid.UUID) -> None:
-        while True:
-            await asyncio.sleep(self._heartbeat_s)
-            try:
-                async with unit_of_work(self._db_factory) as db:
-                    await db.execute(
-                        update(HostMatchingRun)
-                        .where(col(HostMatchingRun.id) == run_id)
-                        .values(heartbeat_at=utcnow())
-                    )
-            except Exception:
-                log.exception("host matching heartbeat failed", extra={"run_id": str(run_id)})
-
-    async def fail_abandoned(self, *, stale_after: timedelta) -> int:
-        """Fail the runs left queued or running by a process that is gone (no heartbeat, or
-        never started, no creation, within `stale_after`). How many were failed."""
-        now = utcnow()
-        last_sign = func.coalesce(
-            col(HostMatchingRun.heartbeat_at), col(HostMatchingRun.created_at)
-        )
-        try:
-            async with unit_of_work(self._db_factory) as db:
-                result = await db.execute(
-                    update(HostMatchingRun)
-                    .where(
-                        col(HostMatchingRun.status).in_(("queued", "running")),
-                        last_sign < now - stale_after,
-                    )
-                    .values(
-                        status="failed",
-                        error="interrupted: the process running it stopped",
-                        finished_at=now,
-                    )
-                )
-        except SQLAlchemyError:
-            log.exception("could not look for abandoned host matching runs")
-            return 0
-        return int(getattr(result, "rowcount", 0) or 0)
-
-    async def _fail(self, run_id: uuid.UUID, reason: str) -> None:
-        async with unit_of_work(self._db_factory) as db:
-            run = await db.get(HostMatchingRun, run_id)
-            if run is not None and run.status in ("queued", "running"):
-                run.status = "failed"
-                run.error = reason
-                run.finished_at = utcnow()
-
-    async def wait_idle(self) -> None:
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await self.wait_idle()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+    async def store(self, db: AsyncSession, run_id: uuid.UUID, outcome: Outcome) -> None:
+        await store(db, run_id, outcome)

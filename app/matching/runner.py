@@ -1,32 +1,28 @@
-"""The matching runner: takes a queued run, solves it in a worker process off the event loop,
-writes a heartbeat while it works, and stores the proposals as exchanges in one transaction
-(or fails the run with its reason). At start-up it fails the runs a gone process left behind.
-"""
+"""The matching runner: what a matching run reads (`_instance`) and how its outcome is
+stored (proposed exchanges, in one transaction). Running it in a worker process, the heartbeat
+and failing abandoned runs are `app.core.worker_runs`."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import uuid
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.classes.rules import parse_hhmm
 from app.classes.tables import SchoolClass
-from app.core.db import unit_of_work
 from app.core.tables import utcnow
+from app.core.worker_runs import WorkerRuns
 from app.matching import exchanges
 from app.matching.rules.types import ClassProfile, Language, MatchingOptions, Window
+from app.matching.run_data import MatchingInstance, MatchingOutcome
 from app.matching.tables import Exchange, ExchangeClass, MatchingRun
-from app.matching.worker import MatchingInstance, MatchingOutcome, run_matching
 from app.notifications import service as notifications
 from app.organisations.tables import Organisation
 
@@ -110,117 +106,25 @@ async def _instance(db: AsyncSession, run: MatchingRun, budget_s: float) -> Matc
 STORE_SLICE = 100
 
 
-class MatchingRunner:
+class MatchingRunner(WorkerRuns[MatchingRun, MatchingInstance, MatchingOutcome]):
     """Runs queued matching runs off the event loop, in a worker process."""
 
-    def __init__(
-        self,
-        db_factory: async_sessionmaker[AsyncSession],
-        *,
-        budget_s: float,
-        heartbeat_s: float = 10.0,
-    ) -> None:
-        self._db_factory = db_factory
-        self._budget_s = budget_s
-        self._heartbeat_s = heartbeat_s
-        self._pool: ProcessPoolExecutor | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+    table = MatchingRun
+    kind = "matching"
 
-    async def start(self, run_id: uuid.UUID) -> None:
-        """Start the run in the background (async: so it is called on the event loop)."""
-        task = asyncio.create_task(self._execute(run_id), name=f"matching-run-{run_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def prepare(
+        self, db: AsyncSession, run: MatchingRun, budget_s: float
+    ) -> MatchingInstance:
+        return await _instance(db, run, budget_s)
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
-            )
-        return self._pool
+    def solver(self) -> Callable[[MatchingInstance], MatchingOutcome]:
+        # Imported here: the solvers (OR-Tools, SciPy) load in the worker process only.
+        from app.matching.worker import run_matching
 
-    async def _execute(self, run_id: uuid.UUID) -> None:
-        try:
-            async with unit_of_work(self._db_factory) as db:
-                run = await db.get(MatchingRun, run_id)
-                if run is None or run.status != "queued":
-                    return
-                run.status = "running"
-                run.started_at = run.heartbeat_at = utcnow()
-                instance = await _instance(db, run, self._budget_s)
-            loop = asyncio.get_running_loop()
-            beating = asyncio.create_task(self._beat(run_id), name=f"matching-beat-{run_id}")
-            try:
-                outcome = await loop.run_in_executor(self._executor(), run_matching, instance)
-            finally:
-                beating.cancel()
-            async with unit_of_work(self._db_factory) as db:
-                await _store(db, run_id, outcome)
-        except asyncio.CancelledError:
-            await self._fail(run_id, "interrupted: the server stopped during the run")
-            raise
-        except Exception as exc:
-            log.exception("matching run failed", extra={"run_id": str(run_id)})
-            await self._fail(run_id, f"{type(exc).__name__}: {exc}"[:2000])
+        return run_matching
 
-    async def _beat(self, run_id: uuid.UUID) -> None:
-        """Tell other processes this run has a live process behind it, until cancelled."""
-        while True:
-            await asyncio.sleep(self._heartbeat_s)
-            try:
-                async with unit_of_work(self._db_factory) as db:
-                    await db.execute(
-                        update(MatchingRun)
-                        .where(col(MatchingRun.id) == run_id)
-                        .values(heartbeat_at=utcnow())
-                    )
-            except Exception:
-                log.exception("matching heartbeat failed", extra={"run_id": str(run_id)})
-
-    async def fail_abandoned(self, *, stale_after: timedelta) -> int:
-        """Fail the runs left queued or running by a process that is gone: no heartbeat (or,
-        never started, no creation) within `stale_after`. How many were failed."""
-        now = utcnow()
-        cutoff = now - stale_after
-        last_sign = func.coalesce(col(MatchingRun.heartbeat_at), col(MatchingRun.created_at))
-        try:
-            async with unit_of_work(self._db_factory) as db:
-                result = await db.execute(
-                    update(MatchingRun)
-                    .where(col(MatchingRun.status).in_(("queued", "running")), last_sign < cutoff)
-                    .values(
-                        status="failed",
-                        error="interrupted: the process running it stopped",
-                        finished_at=now,
-                    )
-                )
-        except SQLAlchemyError:  # e.g. not migrated yet: start anyway, readiness tells
-            log.exception("could not look for abandoned matching runs")
-            return 0
-        failed = int(getattr(result, "rowcount", 0) or 0)
-        if failed:
-            log.warning("failed abandoned matching runs", extra={"count": failed})
-        return failed
-
-    async def _fail(self, run_id: uuid.UUID, reason: str) -> None:
-        async with unit_of_work(self._db_factory) as db:
-            run = await db.get(MatchingRun, run_id)
-            if run is not None and run.status in ("queued", "running"):
-                run.status = "failed"
-                run.error = reason
-                run.finished_at = utcnow()
-
-    async def wait_idle(self) -> None:
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await self.wait_idle()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+    async def store(self, db: AsyncSession, run_id: uuid.UUID, outcome: MatchingOutcome) -> None:
+        await _store(db, run_id, outcome)
 
 
 async def _store(db: AsyncSession, run_id: uuid.UUID, outcome: MatchingOutcome) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.matching.rules.compatibility import PreparedClass, check_pair, group_check, prepare
 from app.matching.rules.groups import solve_groups
@@ -19,46 +19,13 @@ from app.matching.rules.pairs import solve_pairs
 from app.matching.rules.types import (
     ClassId,
     ClassProfile,
-    CommonWindow,
     Compatibility,
-    MatchingOptions,
     Refusal,
     UnmatchedReason,
 )
+from app.matching.run_data import MatchingInstance, MatchingOutcome, ProposalOut
 
 NEW_COUNTRY_PENALTY = 0.85  # weight factor for a partner country a class has met before
-
-
-@dataclass(frozen=True)
-class MatchingInstance:
-    profiles: tuple[ClassProfile, ...]
-    group_size: int
-    options: MatchingOptions
-    excluded_pairs: frozenset[frozenset[ClassId]] = frozenset()
-    met_countries: dict[ClassId, frozenset[str]] = field(default_factory=dict)
-    prefer_new_countries: bool = False
-    time_budget_s: float = 30.0
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class ProposalOut:
-    class_ids: tuple[ClassId, ...]
-    score: int
-    breakdown: dict[str, int]
-    shared_languages: tuple[str, ...]
-    common_windows: tuple[CommonWindow, ...]
-
-
-@dataclass(frozen=True)
-class MatchingOutcome:
-    proposals: list[ProposalOut]
-    unmatched: list[tuple[ClassId, UnmatchedReason]]
-    objective: int
-    upper_bound: float
-    gap: float
-    exact: bool
-    shares: dict[str, dict[str, float]]
 
 
 def _solver_weight(

@@ -54,7 +54,8 @@ class ServerProcess:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def ready(self, within: float = 30.0) -> None:
+    async def ready(self, within: float = 120.0) -> None:
+        """Until `/readyz` answers 200; a loaded machine can take long to import the app."""
         async with httpx.AsyncClient(base_url=self.base_url, timeout=2.0) as http:
             async with asyncio.timeout(within):
                 while True:
