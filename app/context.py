@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.accounts.auth import LoginGuard, TokenIssuer
 from app.core.clock import Clock, system_clock
+from app.core.metrics import Metrics
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
 from app.hosting.runner import HostMatchingRunner
@@ -24,6 +25,7 @@ class AppContext:
     broker: Broker
     keys: KeyRing
     clock: Clock = system_clock
+    metrics: Metrics = field(default_factory=Metrics)
     login_guard: LoginGuard = field(init=False)
     matching: MatchingRunner = field(init=False)
     hosting: HostMatchingRunner = field(init=False)
@@ -35,11 +37,13 @@ class AppContext:
             self.db_factory,
             budget_s=self.settings.matching_time_budget_s,
             heartbeat_s=self.settings.matching_heartbeat_seconds,
+            metrics=self.metrics,
         )
         self.hosting = HostMatchingRunner(
             self.db_factory,
             budget_s=self.settings.matching_time_budget_s,
             heartbeat_s=self.settings.matching_heartbeat_seconds,
+            metrics=self.metrics,
         )
         self.login_guard = LoginGuard.for_window(self.settings.login_failure_window_seconds)
         self.tokens = TokenIssuer(self.keys, self.settings)
@@ -49,4 +53,5 @@ class AppContext:
             broker=self.broker,
             keys=self.keys,
             clock=self.clock,
+            metrics=self.metrics,
         )

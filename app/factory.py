@@ -11,21 +11,46 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import error_handlers
 from app.accounts.auth import ensure_admin
-from app.background import background_for
+from app.background import Background, background_for
 from app.context import AppContext
 from app.core.clock import Clock, system_clock
 from app.core.db import create_engine, session_factory, unit_of_work
 from app.core.logs import configure_logging
+from app.core.metrics import Metrics
 from app.core.security import passwords
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings, get_settings, resolve_secret
+from app.http_metrics import MetricsMiddleware
 from app.middleware import BodyLimitMiddleware, CORSMiddleware, RequestContextMiddleware
 from app.realtime.broker import Retention, make_broker
 from app.routers import api_docs
-from app.routers.api import include_routers
+from app.routers.api import API_PREFIX, include_routers
 from app.routers.query_check import reject_unknown_query
 
 log = logging.getLogger("passerelle")
+
+
+def observe_state(metrics: Metrics, ctx: AppContext, background: Background) -> None:
+    """The gauges read when `/metrics` is scraped: this process's rooms, connections and
+    background loops."""
+    metrics.read_at_scrape(
+        "passerelle_rooms_open",
+        "Rooms with a connection in this process",
+        (),
+        lambda: [((), float(len(ctx.hub.rooms)))],
+    )
+    metrics.read_at_scrape(
+        "passerelle_ws_connections",
+        "Room WebSockets open in this process",
+        (),
+        lambda: [((), float(ctx.hub.connection_count))],
+    )
+    metrics.read_at_scrape(
+        "passerelle_background_loop_restarts",
+        "Times a background loop's task died and was restarted",
+        ("loop",),
+        lambda: [((loop.name,), float(loop.restarts)) for loop in background.loops],
+    )
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> FastAPI:
@@ -55,10 +80,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
                 audience=settings.jwt_audience,
             ),
             clock=clock,
+            metrics=metrics,
         )
         app.state.ctx = ctx
         background = background_for(ctx)
         app.state.background = background
+        observe_state(metrics, ctx, background)
         try:
             if settings.admin_email and settings.admin_password:
                 async with unit_of_work(ctx.db_factory) as db:
@@ -75,6 +102,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             await broker.close()
             await engine.dispose()
 
+    metrics = Metrics()
     docs = not settings.is_production
     app = FastAPI(
         title="Passerelle",
@@ -96,6 +124,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         expose_headers=["X-Request-ID", "Retry-After"],
     )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=metrics, prefixes=("", API_PREFIX))
     # outermost: behind a trusted proxy, the scheme and client address are the proxy's report,
     # so URLs the API answers are https:// (and the room's wss://) when the client used HTTPS
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # Keys that verify tokens signed before a rotation (comma-separated); never used to sign.
     previous_secret_keys: str = ""
+    # `GET /metrics` (Prometheus) answers only with `Authorization: Bearer <this>`; unset: off
+    metrics_token: str = ""
     admin_email: str | None = None
     admin_password: str | None = None
     # `python -m app.serve --port N` makes the default follow N (see app/serve.py)

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from app.core.db import unit_of_work
+from app.core.metrics import Metrics
 from app.core.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,10 @@ class WorkerRuns(Generic[Row, Instance, Outcome]):
         *,
         budget_s: float,
         heartbeat_s: float = 10.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self._db_factory = db_factory
+        self._metrics = metrics or Metrics()
         self._budget_s = budget_s
         self._heartbeat_s = heartbeat_s
         self._pool: ProcessPoolExecutor | None = None
@@ -111,13 +114,18 @@ class WorkerRuns(Generic[Row, Instance, Outcome]):
                 instance = await self.prepare(db, run, self._budget_s)
             loop = asyncio.get_running_loop()
             beating = asyncio.create_task(self._beat(run_id), name=f"{self.kind}-beat-{run_id}")
+            started = loop.time()
             try:
                 outcome = await loop.run_in_executor(self._executor(), self.solver(), instance)
             finally:
                 beating.cancel()
+            self._metrics.run_seconds.labels(self.kind).observe(loop.time() - started)
             async with unit_of_work(self._db_factory) as db:
-                if await self._still_running(db, run_id):
+                stored = await self._still_running(db, run_id)
+                if stored:
                     await self.store(db, run_id, outcome)
+            if stored:
+                self._metrics.runs_finished.labels(self.kind, "done").inc()
         except asyncio.CancelledError:
             await self._fail(run_id, "interrupted: the server stopped during the run")
             raise
@@ -179,6 +187,7 @@ class WorkerRuns(Generic[Row, Instance, Outcome]):
         return failed
 
     async def _fail(self, run_id: uuid.UUID, reason: str) -> None:
+        self._metrics.runs_finished.labels(self.kind, "failed").inc()
         async with unit_of_work(self._db_factory) as db:
             run: Row | None = await db.get(self.table, run_id)
             if run is not None and run.status in OPEN_STATUSES:

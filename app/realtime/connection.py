@@ -43,8 +43,10 @@ class Connection:
         close_timeout: float,
         bucket: TokenBucket,
         strikes: StrikeWindow,
+        on_overflow: Callable[[], None] = lambda: None,
     ) -> None:
         self.id = uuid.uuid4()
+        self._on_overflow = on_overflow
         self.member: RoomMember | None = None
         self.after: int | None = None  # room events up to this seq are in the welcome already
         self.bucket = bucket
@@ -74,6 +76,7 @@ class Connection:
         if self._closing is not None:
             return
         if len(self._queue) >= self._limit:
+            self._on_overflow()
             self.abort(CloseCode.SLOW_DOWN, "slow consumer: reconnect and resume")
             return
         self._queue.append((seq, text))

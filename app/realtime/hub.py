@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from starlette.websockets import WebSocket
 from app.attendance import certificates
 from app.core.clock import Clock, system_clock
 from app.core.db import unit_of_work
+from app.core.metrics import Metrics
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
 from app.live import protocol
@@ -65,8 +67,10 @@ class Hub:
         broker: Broker,
         keys: KeyRing,
         clock: Clock = system_clock,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics = metrics or Metrics()
         self.db_factory = db_factory
         self.broker = broker
         self.keys = keys
@@ -87,6 +91,10 @@ class Hub:
     def serving(self) -> bool:
         """Whether this process holds any live connection."""
         return bool(self._serving)
+
+    @property
+    def connection_count(self) -> int:
+        return len(self._serving)
 
     def presence(self) -> FreshnessCutoff:
         return FreshnessCutoff(self.clock(), timedelta(seconds=self.settings.ws_presence_stale_s))
@@ -112,7 +120,7 @@ class Hub:
         async with self._rooms_lock:
             room = self.rooms.get(session_id)
             if room is None:
-                room = Room(session_id, self.broker)
+                room = Room(session_id, self.broker, self.metrics)
                 await room.open()
                 self.rooms[session_id] = room
             return room
@@ -162,7 +170,9 @@ class Hub:
             strikes=StrikeWindow(
                 limit=settings.ws_rate_strikes, window_s=settings.ws_rate_strike_window_s
             ),
+            on_overflow=self.metrics.queue_overflows.inc,
         )
+        self.metrics.ws_opened.inc()
         self._serving.add(connection)
         self._idle.clear()
         room: Room | None = None
@@ -260,6 +270,8 @@ class Hub:
                 db, session_id=room.session_id, presence=self.presence()
             )
             recovered = resuming and recovery.events is not None
+            if resuming:
+                self.metrics.resumes.labels("recovered" if recovered else "fresh").inc()
             # a resumed client has the chat already: the missed events follow instead
             chat = (
                 []
@@ -307,6 +319,7 @@ class Hub:
         `on_commit` runs between the commit and the broadcast (the sender's `ack` goes first)."""
         key = str(session_id)
         async with self.broker.room_lock(key):
+            started = time.perf_counter()
             taken: list[tuple[str, int]] = []
             outgoing: list[RoomEvent] = []
             try:
@@ -337,6 +350,9 @@ class Hub:
                         await self.broker.undo_seq(key, epoch, seq)
                 raise
             emitted = Emitted(seqs=[e.seq for e in outgoing])
+            self.metrics.room_write.observe(time.perf_counter() - started)
+            self.metrics.room_commands.inc()
+            self.metrics.room_events_stored.inc(len(outgoing))
             if on_commit is not None:
                 on_commit(emitted)
             for stored in outgoing:

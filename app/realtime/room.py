@@ -14,6 +14,7 @@ import json
 import logging
 import uuid
 
+from app.core.metrics import Metrics
 from app.live.protocol import CloseCode
 from app.realtime.broker import Broker, RoomEvent, RoomSubscription
 from app.realtime.connection import Connection
@@ -29,12 +30,13 @@ _REMOVAL_REASONS = {
 
 
 class Room:
-    def __init__(self, session_id: uuid.UUID, broker: Broker) -> None:
+    def __init__(self, session_id: uuid.UUID, broker: Broker, metrics: Metrics) -> None:
         self.session_id = session_id
         self.key = str(session_id)
         self.connections: dict[uuid.UUID, Connection] = {}
         self.ended = False
         self._broker = broker
+        self._delivered = metrics.room_events_delivered
         self._subscription: RoomSubscription | None = None
         self._pump: asyncio.Task[None] | None = None
         self._epoch = ""
@@ -103,6 +105,7 @@ class Room:
         text = event.data.decode()
         for connection in list(self.connections.values()):
             connection.offer(event.seq, text)
+        self._delivered.inc(len(self.connections))
         if _REMOVED in text or _ENDED in text:
             self._control(json.loads(text))
 

@@ -20,6 +20,7 @@ from app.routers import (
     impact,
     live,
     matching,
+    metrics,
     mobility,
     networks,
     notifications,
@@ -57,6 +58,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(impact.router)  # after attendance_reports, which holds its CSV routes
     api.include_router(hosting.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(api)
     app.include_router(sessions.feeds)
     app.include_router(live.ws)
