@@ -23,6 +23,7 @@ from app.core.settings import Settings, get_settings, resolve_secret
 from app.http_metrics import MetricsMiddleware
 from app.middleware import BodyLimitMiddleware, CORSMiddleware, RequestContextMiddleware
 from app.realtime.broker import Retention, make_broker
+from app.request_timeout import RequestTimeoutMiddleware
 from app.routers import api_docs
 from app.routers.api import API_PREFIX, include_routers
 from app.routers.query_check import reject_unknown_query
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         redoc_url=None,
     )
     error_handlers.install(app)
+    app.add_middleware(RequestTimeoutMiddleware, seconds=settings.request_timeout_s)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,

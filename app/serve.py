@@ -38,7 +38,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app.serve", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("PASSERELLE_WORKERS", "1")),
+        help="server processes (several need PostgreSQL and Redis; production refuses otherwise)",
+    )
     args = parser.parse_args(argv)
+    os.environ["PASSERELLE_WORKERS"] = str(args.workers)  # the settings guard sees it
+    get_settings.cache_clear()
     settings = get_settings()
     if "allowed_origins" not in settings.model_fields_set:  # the default follows the port
         os.environ["PASSERELLE_ALLOWED_ORIGINS"] = local_origins(args.port)
@@ -50,6 +58,7 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         access_log=False,
         proxy_headers=False,  # the app applies them itself (PASSERELLE_FORWARDED_ALLOW_IPS)
+        workers=args.workers,
         **uvicorn_ws_options(settings),
     )
 

@@ -114,6 +114,11 @@ class Settings(BaseSettings):
     retention_mobility_days: int = Field(default=365, ge=1, le=3650)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # an HTTP request whose answer has not started within this many seconds gets 503
+    # `request_timeout` (its work is cancelled); a started answer (a CSV stream) is not cut
+    request_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    # how many server processes share this configuration (`python -m app.serve --workers`)
+    workers: int = Field(default=1, ge=1, le=256)
     log_json: bool = True
 
     @field_validator("database_url")
@@ -137,8 +142,40 @@ class Settings(BaseSettings):
         return [self.secret_key, *previous]
 
 
+MIN_METRICS_TOKEN = 24
+
+
 class ConfigurationError(RuntimeError):
     """Start-up refuses a configuration that is unsafe or unusable."""
+
+
+def _is_local(origin: str) -> bool:
+    host = origin.removeprefix("http://").split(":", 1)[0]
+    return host in ("localhost", "127.0.0.1", "[::1]")
+
+
+def unsafe_in_production(settings: Settings) -> list[str]:
+    """What a production configuration must not combine (empty: nothing)."""
+    problems = []
+    if any("*" in origin for origin in settings.origins):
+        problems.append("PASSERELLE_ALLOWED_ORIGINS must list origins, not a wildcard")
+    plain = [o for o in settings.origins if o.startswith("http://") and not _is_local(o)]
+    if plain:
+        problems.append(f"PASSERELLE_ALLOWED_ORIGINS must be https:// (or local): {plain}")
+    several = settings.workers > 1
+    if several and settings.database_url.startswith("sqlite"):
+        problems.append("several workers need PostgreSQL, not SQLite (PASSERELLE_DATABASE_URL)")
+    if several and settings.broker_url.startswith("memory"):
+        problems.append("several workers need Redis to share the rooms (PASSERELLE_BROKER_URL)")
+    if settings.metrics_token and len(settings.metrics_token) < MIN_METRICS_TOKEN:
+        problems.append(f"PASSERELLE_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters")
+    return problems
+
+
+def check_production(settings: Settings) -> None:
+    problems = unsafe_in_production(settings)
+    if problems:
+        raise ConfigurationError("unsafe production settings: " + "; ".join(problems))
 
 
 def resolve_secret(settings: Settings) -> Settings:
@@ -150,6 +187,7 @@ def resolve_secret(settings: Settings) -> Settings:
                 f"PASSERELLE_SECRET_KEY must be set to at least {MIN_SECRET_BYTES} bytes "
                 "in production"
             )
+        check_production(settings)
         return settings
     if key:
         if len(key.encode()) < MIN_SECRET_BYTES:

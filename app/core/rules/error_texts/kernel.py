@@ -138,6 +138,14 @@ CODES: Final[dict[str, Texts]] = {
             "alkuperät sekä pyynnön menetelmä ja otsakkeet."
         ),
     },
+    "request_timeout": {
+        "en": "The server took too long to answer; try again.",
+        "fr": "Le serveur a mis trop de temps à répondre ; réessayez.",
+        "it": "Il server ha impiegato troppo tempo a rispondere; riprova.",
+        "de": "Der Server hat zu lange für die Antwort gebraucht; versuchen Sie es erneut.",
+        "es": "El servidor tardó demasiado en responder; inténtelo de nuevo.",
+        "fi": "Palvelin vastasi liian hitaasti; yritä uudelleen.",
+    },
     "not_ready": {
         "en": "The service is not ready: a dependency is unavailable.",
         "fr": "Le service n'est pas prêt : une dépendance est indisponible.",
