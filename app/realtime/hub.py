@@ -29,6 +29,7 @@ from starlette.websockets import WebSocket
 from app.attendance import certificates
 from app.core.clock import Clock, system_clock
 from app.core.db import unit_of_work
+from app.core.rules.languages import DEFAULT_LANGUAGE
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
 from app.live import protocol
@@ -133,8 +134,10 @@ class Hub:
         ticket: str | None,
         last_seq: int | None,
         epoch: str | None,
+        language: str = DEFAULT_LANGUAGE,
     ) -> None:
-        """Run one accepted WebSocket until it ends; refusals close it with their code."""
+        """Run one accepted WebSocket until it ends; refusals close it with their code.
+        `language` is the one its `error` events speak."""
         if self._stopping:
             await websocket.close(CloseCode.RESTARTING, "server restarting")
             return
@@ -162,6 +165,7 @@ class Hub:
             strikes=StrikeWindow(
                 limit=settings.ws_rate_strikes, window_s=settings.ws_rate_strike_window_s
             ),
+            language=language,
         )
         self._serving.add(connection)
         self._idle.clear()
