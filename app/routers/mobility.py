@@ -115,6 +115,7 @@ async def export_mobilities(
 
 @router.get("/mobilities/{mobility_id}", response_model=MobilityPublic, responses=AUTHED)
 async def get_mobility(mobility_id: Id, db: SessionDep, user: CurrentUser) -> MobilityPublic:
+    """One mobility: learner, organisations, dates, placement, tutors, status, checklist."""
     return await records.public(db, await records.get(db, actor=user, mobility_id=mobility_id))
 
 
@@ -197,6 +198,7 @@ async def put_checklist_template(
 
 @router.get("/mobilities/{mobility_id}/checklist", response_model=ChecklistPublic, responses=AUTHED)
 async def get_checklist(mobility_id: Id, db: SessionDep, user: CurrentUser) -> ChecklistPublic:
+    """A mobility's checklist: its items, who owns each, when each is due and done."""
     mobility, items = await checklists.checklist(db, actor=user, mobility_id=mobility_id)
     done = sum(1 for i in items if i.done_at is not None)
     return ChecklistPublic(
@@ -303,6 +305,7 @@ async def log_incident(
 
 @router.get("/mobilities/{mobility_id}/incidents", response_model=IncidentList, responses=AUTHED)
 async def list_incidents(mobility_id: Id, db: SessionDep, user: CurrentUser) -> IncidentList:
+    """A mobility's incidents; tutors and coordinators only."""
     rows = await incidents.listing(db, actor=user, mobility_id=mobility_id)
     return IncidentList(items=[IncidentPublic.model_validate(r) for r in rows])
 
