@@ -42,7 +42,7 @@ from app.mobility.schemas import (
 )
 from app.routers.attendance_reports import csv_response
 from app.routers.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
-from app.routers.responses import AUTHED, errors
+from app.routers.responses import AUTHED, csv_content, errors
 
 router = APIRouter(tags=["mobility"])
 WRITE = errors(401, 403, 404, 409, 422)
@@ -87,7 +87,7 @@ async def list_mobilities(
     "/mobilities/export",
     responses={
         **errors(401, 403, 422),
-        200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"},
+        200: csv_content(ewp.COLUMNS, "JSON, or CSV with format=csv"),
     },
 )
 async def export_mobilities(

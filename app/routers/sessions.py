@@ -15,7 +15,7 @@ from app.core.schemas import Page
 from app.core.tables import utcnow
 from app.organisations.tables import Organisation
 from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
-from app.routers.responses import AUTHED, errors
+from app.routers.responses import AUTHED, calendar_content, errors
 from app.scheduling import calendar_feeds as calendar
 from app.scheduling import member_calendars as session_calendars
 from app.scheduling import sessions
@@ -226,7 +226,7 @@ async def cancel(
 @router.get(
     "/sessions/{session_id}/invite.ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, **AUTHED},
+    responses={200: calendar_content("An iCalendar invitation"), **AUTHED},
 )
 async def invite(session_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
     """The session as an iCalendar invitation (`text/calendar`), to add to a calendar."""
@@ -253,7 +253,7 @@ async def revoke_feed(feed_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> 
     "/calendar/{token}.ics",
     name="calendar_feed",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, 404: {"description": "Unknown or revoked"}},
+    responses={200: calendar_content("An iCalendar feed"), **errors(404)},
 )
 async def calendar_feed(token: str, db: SessionDep) -> Response:
     """An iCalendar feed of the feed owner's sessions (`text/calendar`), read by calendar apps.
