@@ -42,7 +42,7 @@ def _recording(handler: Handler) -> Handler:
         if (
             isinstance(route, APIRoute)
             and route.include_in_schema
-            and request.method in route.methods
+            and request.method in (route.methods or ())
         ):
             body = json.loads(bytes(response.body))
             path = _full_path(request.app, route, request.method)
