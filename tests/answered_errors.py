@@ -94,7 +94,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     missing = undeclared(ANSWERED, openapi)
     if missing:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        lines = ["error codes answered but not declared in /openapi.json:", *missing]
+        lines = ["", "error codes answered but not declared in /openapi.json:", *missing]
         if reporter is not None:
             reporter.write_line("\n".join(lines), red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
