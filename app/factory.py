@@ -24,7 +24,7 @@ from app.http_metrics import MetricsMiddleware
 from app.middleware import BodyLimitMiddleware, CORSMiddleware, RequestContextMiddleware
 from app.realtime.broker import Retention, make_broker
 from app.request_timeout import RequestTimeoutMiddleware
-from app.routers import api_docs
+from app.routers import api_docs, openapi
 from app.routers.api import API_PREFIX, include_routers
 from app.routers.query_check import reject_unknown_query
 
@@ -131,6 +131,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     # so URLs the API answers are https:// (and the room's wss://) when the client used HTTPS
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     include_routers(app)
+    openapi.install(app)
     if docs:
         app.include_router(api_docs.router)
     return app

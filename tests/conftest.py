@@ -26,7 +26,10 @@ import app.all_tables
 from app.core.db import create_engine
 from app.core.settings import Settings
 from app.factory import create_app
+from tests.answered_errors import pytest_configure, pytest_sessionfinish
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, Api
+
+__all__ = ["pytest_configure", "pytest_sessionfinish"]  # the answered-errors plugin's hooks
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"

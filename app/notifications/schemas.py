@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from app.core.schemas import Input, Output, Page
 
@@ -27,6 +27,10 @@ class NotificationFeed(Page[NotificationPublic]):
 class MarkRead(Input):
     """Which of your unread notifications to mark read: `ids`, or everything created up to
     `until`, or (`all: true`) everything."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"ids": ["0b6b2f0e-8a53-4c1d-9a7e-3f1c2d4e5a60"]}]}
+    )
 
     ids: list[uuid.UUID] | None = Field(default=None, min_length=1, max_length=500)
     until: datetime | None = None

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from app.core.schema_examples import example
 from app.live import protocol
 from app.live.protocol import CloseCode
 
@@ -27,9 +28,76 @@ CLOSE_CODES = {
 }
 
 
+# What each group's messages have in common, added to each one's own description.
+HOW = {
+    "sendCommand": (
+        "Sent by a client with an `id` of its choice. Answered to the sender with `ack` `{id}` "
+        "once applied, or `error` `{id, code, message}` when refused (`message` in the "
+        "connection's language: `?lang=` or the upgrade's `Accept-Language`)."
+    ),
+    "receiveRoomEvent": (
+        "Broadcast to every member of the room, carrying the room's `seq` and `epoch`; "
+        "replayed to a client that resumes with `last_seq` and `epoch`."
+    ),
+    "receiveDirectEvent": "Sent to one connection only, never replayed.",
+}
+
+
+# What each command does (its model's docstring says who may send it).
+COMMAND_SUMMARIES = {
+    "chat.send": "Send a chat message to the room",
+    "chat.delete": "Delete a chat message",
+    "poll.start": "Start a poll",
+    "poll.vote": "Vote in the running poll",
+    "poll.close": "Close the running poll",
+    "breakout.start": "Split the learners present into breakout groups",
+    "breakout.end": "End the breakout groups",
+    "member.mute": "Mute a learner's chat for some minutes",
+    "member.remove": "Remove a learner from the room for good",
+    "hand.raise": "Raise your hand",
+    "hand.lower": "Lower a raised hand",
+    "reaction.send": "Send a reaction (an emoji)",
+    "session.end": "End the session for everyone",
+    "activity.start": "Start an activity of the session's plan",
+    "activity.end": "End the running activity",
+    "quiz.answer": "Answer a question of the running quiz",
+    "wordcloud.submit": "Add words to the running word cloud",
+    "glossary.add": "Add a term and its translations to the exchange's glossary",
+    "ping": "Check the connection is alive",
+}
+
+
+def _doc(model: type[BaseModel]) -> str:
+    return inspect.cleandoc(model.__dict__.get("__doc__") or "")  # its own, never BaseModel's
+
+
 def _summary(model: type[BaseModel]) -> str:
-    doc = inspect.cleandoc(model.__dict__.get("__doc__") or "")  # its own, never BaseModel's
-    return doc.split("\n\n", 1)[0].replace("\n", " ")
+    """A command's summary says what it does; an event's is its docstring's first sentence."""
+    name = protocol.message_type(model)
+    first = _doc(model).split("\n\n", 1)[0].replace("\n", " ")
+    for stop in (". ", ": ", "; "):
+        first = first.split(stop, 1)[0]
+    sentence = first.rstrip(".") + "."
+    return COMMAND_SUMMARIES.get(name) or sentence
+
+
+def _message(
+    model: type[BaseModel], operation: str, payload: dict[str, Any], schemas: dict[str, Any]
+) -> dict[str, Any]:
+    """One message: its summary and description from the model's docstring, its example
+    from its schema (the model's own examples first)."""
+    name = protocol.message_type(model)
+    return {
+        "name": name,
+        "title": name,
+        "summary": _summary(model),
+        "description": f"{_doc(model)}\n\n{HOW[operation]}".strip(),
+        "contentType": "application/json",
+        "payload": payload,
+        "examples": [
+            {"name": name, "summary": f"A {name} message", "payload": example(payload, schemas)}
+        ],
+    }
 
 
 def build_document() -> dict[str, Any]:
@@ -60,6 +128,7 @@ def build_document() -> dict[str, Any]:
         [(model, mode) for *_, models, mode in groups for model in models],
         ref_template=SCHEMAS,
     )
+    schemas: dict[str, Any] = definitions.get("$defs", {})
     messages: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     for operation, action, summary, models, mode in groups:
@@ -67,13 +136,7 @@ def build_document() -> dict[str, Any]:
         for model in models:
             name = protocol.message_type(model)
             names.append(name)
-            messages[name] = {
-                "name": name,
-                "title": name,
-                "summary": _summary(model) or name,
-                "contentType": "application/json",
-                "payload": refs[(model, mode)],
-            }
+            messages[name] = _message(model, operation, refs[(model, mode)], schemas)
         operations[operation] = {
             "action": action,
             "channel": {"$ref": f"#/channels/{CHANNEL}"},
@@ -114,6 +177,13 @@ def build_document() -> dict[str, Any]:
                                 },
                                 "last_seq": {"type": "integer", "minimum": 0},
                                 "epoch": {"type": "string"},
+                                "lang": {
+                                    "type": "string",
+                                    "description": (
+                                        "The language of `error` messages: en, fr, it, de, "
+                                        "es or fi (else the Accept-Language header, else en)"
+                                    ),
+                                },
                             },
                         },
                         "bindingVersion": "0.1.0",
@@ -123,5 +193,5 @@ def build_document() -> dict[str, Any]:
             }
         },
         "operations": operations,
-        "components": {"messages": messages, "schemas": definitions.get("$defs", {})},
+        "components": {"messages": messages, "schemas": schemas},
     }

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from app.core.rules.languages import DEFAULT_LANGUAGE
 from app.live.protocol import CloseCode, RoomMember, encode
 from app.realtime.limits import StrikeWindow, TokenBucket
 
@@ -44,9 +45,11 @@ class Connection:
         bucket: TokenBucket,
         strikes: StrikeWindow,
         on_overflow: Callable[[], None] = lambda: None,
+        language: str = DEFAULT_LANGUAGE,
     ) -> None:
         self.id = uuid.uuid4()
         self._on_overflow = on_overflow
+        self.language = language  # of the `error` events' messages, chosen at the handshake
         self.member: RoomMember | None = None
         self.after: int | None = None  # room events up to this seq are in the welcome already
         self.bucket = bucket

@@ -1,9 +1,10 @@
 """Inbound frames: the transport's limits, then the pure parse, then one command applied in
 one unit of work by `app.live.apply` (which does every permission check).
 
-Every refusal is an `error` event `{id, code, message}` to the sender; the connection stays up
-and the room is unaffected. Only a frame over the size limit (1009) and a client that keeps
-exceeding the rate limit (4008) lose the connection.
+Every refusal is an `error` event `{id, code, message}` to the sender, its `message` in the
+connection's language (from the catalogue, app/core/rules/error_texts; the `code` never
+changes); the connection stays up and the room is unaffected. Only a frame over the size limit
+(1009) and a client that keeps exceeding the rate limit (4008) lose the connection.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.rules import error_texts
 from app.live import protocol
 from app.live.apply import RoomCall, apply
 from app.live.protocol import CloseCode, CommandRefused, RoomMember, RoomRefused
@@ -24,6 +26,15 @@ if TYPE_CHECKING:
     from app.realtime.room import Room
 
 log = logging.getLogger(__name__)
+
+
+def send_error(connection: Connection, error: protocol.Error) -> None:
+    """Send `error` with its message in the connection's language (English when the catalogue
+    has no text for its code)."""
+    message, _ = error_texts.localise(error.message, connection.language, error.code)
+    connection.send(
+        error if message == error.message else error.model_copy(update={"message": message})
+    )
 
 
 def _too_big(text: str | None, data: bytes | None, limit: int) -> bool:
@@ -41,8 +52,9 @@ def _within_limits(hub: Hub, connection: Connection, text: str | None, data: byt
         return False
     now = asyncio.get_running_loop().time()
     if not connection.bucket.take(now):
-        connection.send(
-            protocol.Error(id=None, code="rate_limited", message="Too many commands: slow down.")
+        send_error(
+            connection,
+            protocol.Error(id=None, code="rate_limited", message="Too many commands: slow down."),
         )
         if connection.strikes.strike(now):
             connection.close(CloseCode.SLOW_DOWN, "rate limit exceeded")
@@ -57,7 +69,7 @@ async def handle_frame(
         return
     command = protocol.parse_command(text)
     if isinstance(command, protocol.Error):
-        connection.send(command)
+        send_error(connection, command)
         return
     if isinstance(command, protocol.Ping):
         connection.send(protocol.Pong(id=command.id))
@@ -96,10 +108,11 @@ async def _run(
             room.session_id, build, actor_id=member.user_id, command_id=command.id, on_commit=ack
         )
     except CommandRefused as refused:
-        connection.send(
+        send_error(
+            connection,
             protocol.Error(
                 id=command.id, code=refused.code, message=refused.message, details=refused.details
-            )
+            ),
         )
         return
     except RoomRefused as refused:
@@ -108,10 +121,11 @@ async def _run(
     except Exception:
         log.exception("live command failed", extra={"session_id": room.key, "type": command.type})
         if not acked:  # stored but not broadcast: the room resumes around the gap
-            connection.send(
+            send_error(
+                connection,
                 protocol.Error(
                     id=command.id, code="internal_error", message="The command failed; try again."
-                )
+                ),
             )
         return
     if emitted.duplicate_of is not None:

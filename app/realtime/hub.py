@@ -31,6 +31,7 @@ from app.attendance import certificates
 from app.core.clock import Clock, system_clock
 from app.core.db import unit_of_work
 from app.core.metrics import Metrics
+from app.core.rules.languages import DEFAULT_LANGUAGE
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
 from app.live import protocol
@@ -141,8 +142,10 @@ class Hub:
         ticket: str | None,
         last_seq: int | None,
         epoch: str | None,
+        language: str = DEFAULT_LANGUAGE,
     ) -> None:
-        """Run one accepted WebSocket until it ends; refusals close it with their code."""
+        """Run one accepted WebSocket until it ends; refusals close it with their code.
+        `language` is the one its `error` events speak."""
         if self._stopping:
             await websocket.close(CloseCode.RESTARTING, "server restarting")
             return
@@ -171,6 +174,7 @@ class Hub:
                 limit=settings.ws_rate_strikes, window_s=settings.ws_rate_strike_window_s
             ),
             on_overflow=self.metrics.queue_overflows.inc,
+            language=language,
         )
         self.metrics.ws_opened.inc()
         self._serving.add(connection)

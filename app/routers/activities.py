@@ -59,6 +59,7 @@ async def create_activity(
 
 @router.get("/activities/{activity_id}", response_model=ActivityPublic, responses=AUTHED)
 async def get_activity(activity_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> ActivityPublic:
+    """One activity of the library, its texts in the six languages."""
     return templates.public(await templates.get_visible(db, actor=user, activity_id=activity_id))
 
 
@@ -95,6 +96,7 @@ async def clone_activity(
 
 @router.get("/sessions/{session_id}/plan", response_model=PlanPublic, responses=AUTHED)
 async def get_plan(session_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> PlanPublic:
+    """A session's plan: the activities it will run, in order, with their minutes."""
     return await plans.read(db, actor=user, session_id=session_id)
 
 
@@ -122,6 +124,7 @@ async def activity_results(
 async def glossary(
     exchange_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> Page[GlossaryPublic]:
+    """The glossary an exchange's classes built in their sessions, term by term, translated."""
     items = await results.exchange_glossary(db, actor=user, exchange_id=exchange_id)
     return Page(items=items, total=len(items))
 

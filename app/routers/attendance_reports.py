@@ -38,21 +38,24 @@ from app.core.rules.csv_export import (
 )
 from app.routers.attendance import timing
 from app.routers.deps import ContextDep, CurrentUser, SessionDep
-from app.routers.responses import errors
+from app.routers.responses import csv_content, errors
 from app.scheduling.tables import LiveSession
 
 router = APIRouter(tags=["attendance"])
 
 CSV_TYPE = "text/csv; charset=utf-8"
 ERRORS = errors(401, 403, 404, 422)
-JSON_OR_CSV: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}, "description": "JSON; CSV with `Accept: text/csv`"},
-    **ERRORS,
-}
-CSV_ONLY: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}, "description": "CSV, UTF-8 with a BOM"},
-    **ERRORS,
-}
+
+
+def json_or_csv(columns: Sequence[str]) -> dict[int | str, dict[str, Any]]:
+    """A JSON operation that also answers CSV (`Accept: text/csv`), its columns the example."""
+    return {200: csv_content(columns, "JSON; CSV with `Accept: text/csv`"), **ERRORS}
+
+
+def csv_only(columns: Sequence[str]) -> dict[int | str, dict[str, Any]]:
+    return {200: csv_content(columns, "CSV, UTF-8 with a BOM"), **ERRORS}
+
+
 From = Annotated[date | None, Query(alias="from", description="First local date (YYYY-MM-DD)")]
 To = Annotated[date | None, Query(description="Last local date, inclusive (YYYY-MM-DD)")]
 
@@ -81,7 +84,7 @@ class CsvAcceptRoute(APIRoute):
         return match, child
 
 
-def csv_routes(path: str, endpoint: Callable[..., Any]) -> None:
+def csv_routes(path: str, endpoint: Callable[..., Any], columns: Sequence[str]) -> None:
     """`endpoint` at `path`.csv (documented), and at `path` for `Accept: text/csv` (hidden:
     the JSON operation of `path` documents the CSV alternative). Registered here, before
     the JSON routes of the same paths (this router is included before the others)."""
@@ -90,7 +93,7 @@ def csv_routes(path: str, endpoint: Callable[..., Any]) -> None:
         endpoint,
         methods=["GET"],
         response_class=StreamingResponse,
-        responses=CSV_ONLY,
+        responses=csv_only(columns),
     )
     router.add_api_route(
         path,
@@ -125,7 +128,7 @@ async def session_attendance_csv(
     return csv_response(f"attendance-{live.id}", ATTENDANCE_COLUMNS, [r.cells() for r in rows])
 
 
-csv_routes("/sessions/{session_id}/attendance", session_attendance_csv)
+csv_routes("/sessions/{session_id}/attendance", session_attendance_csv, ATTENDANCE_COLUMNS)
 
 
 # ---- contact hours -----------------------------------------------------------------------
@@ -159,11 +162,13 @@ async def learner_hours_csv(view: Hours) -> StreamingResponse:
     return csv_response(f"hours-{view.learner.id}", HOURS_COLUMNS, rows)
 
 
-csv_routes("/learners/{learner_id}/hours", learner_hours_csv)
+csv_routes("/learners/{learner_id}/hours", learner_hours_csv, HOURS_COLUMNS)
 
 
 @router.get(
-    "/learners/{learner_id}/hours", response_model=LearnerHoursPublic, responses=JSON_OR_CSV
+    "/learners/{learner_id}/hours",
+    response_model=LearnerHoursPublic,
+    responses=json_or_csv(HOURS_COLUMNS),
 )
 async def learner_hours(view: Hours) -> LearnerHoursPublic:
     """Virtual-mobility contact hours: online time inside the scheduled time of the sessions
@@ -285,14 +290,18 @@ async def exchange_attendance_report_csv(report: ExchangeReport) -> StreamingRes
     return report_csv(report)
 
 
-csv_routes("/classes/{class_id}/attendance-report", class_attendance_report_csv)
-csv_routes("/exchanges/{exchange_id}/attendance-report", exchange_attendance_report_csv)
+csv_routes("/classes/{class_id}/attendance-report", class_attendance_report_csv, ATTENDANCE_COLUMNS)
+csv_routes(
+    "/exchanges/{exchange_id}/attendance-report",
+    exchange_attendance_report_csv,
+    ATTENDANCE_COLUMNS,
+)
 
 
 @router.get(
     "/classes/{class_id}/attendance-report",
     response_model=AttendanceReportPublic,
-    responses=JSON_OR_CSV,
+    responses=json_or_csv(ATTENDANCE_COLUMNS),
 )
 async def class_attendance_report(report: ClassReport) -> AttendanceReportPublic:
     """The class's learners over the sessions held (started, not cancelled) on the dates
@@ -307,7 +316,7 @@ async def class_attendance_report(report: ClassReport) -> AttendanceReportPublic
 @router.get(
     "/exchanges/{exchange_id}/attendance-report",
     response_model=AttendanceReportPublic,
-    responses=JSON_OR_CSV,
+    responses=json_or_csv(ATTENDANCE_COLUMNS),
 )
 async def exchange_attendance_report(report: ExchangeReport) -> AttendanceReportPublic:
     """Every learner of the exchange over its sessions held on the dates `from`..`to` (the

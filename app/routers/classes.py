@@ -63,6 +63,7 @@ async def list_classes(
     organisation_id: Annotated[uuid.UUID | None, Query()] = None,
     open_for_matching: Annotated[bool | None, Query()] = None,
 ) -> Page[ClassPublic]:
+    """The classes the caller can see, paged; filter by organisation and `open_for_matching`."""
     rows, total = await classes.list_visible(
         db,
         actor=user,
@@ -78,12 +79,16 @@ async def list_classes(
 
 @router.post("", status_code=201, response_model=ClassPublic, responses=AUTHED)
 async def create_class(body: ClassCreate, db: SessionDep, user: CurrentUser) -> ClassPublic:
+    """Create a class: field (ISCED-F), EQF level, languages, weekly availability in the
+    organisation's local time, term dates, and whether it is open for matching.
+    """
     row, teacher_ids = await classes.create(db, actor=user, data=body)
     return _public(row, teacher_ids, await _names(db, teacher_ids))
 
 
 @router.get("/{class_id}", response_model=ClassPublic, responses=AUTHED)
 async def get_class(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> ClassPublic:
+    """One class, with its teachers named."""
     row = await classes.get_visible(db, actor=user, class_id=class_id)
     teachers = await classes.teacher_ids_of(db, [row.id])
     return _public(row, teachers[row.id], await _names(db, teachers[row.id]))
@@ -93,18 +98,21 @@ async def get_class(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> C
 async def update_class(
     class_id: uuid.UUID, body: ClassUpdate, db: SessionDep, user: CurrentUser
 ) -> ClassPublic:
+    """Change a class's fields; its teachers and its organisation's coordinators."""
     row, teacher_ids = await classes.update(db, actor=user, class_id=class_id, data=body)
     return _public(row, teacher_ids, await _names(db, teacher_ids))
 
 
 @router.delete("/{class_id}", status_code=204, responses=errors(401, 403, 404))
 async def delete_class(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
+    """Delete a class; refused (409) while it is in a proposed or active exchange."""
     await classes.delete_class(db, actor=user, class_id=class_id)
     return Response(status_code=204)
 
 
 @router.get("/{class_id}/learners", response_model=RosterPublic, responses=AUTHED)
 async def get_roster(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> RosterPublic:
+    """A class's roster: its learners, named."""
     ids = await classes.roster(db, actor=user, class_id=class_id)
     return await _roster(db, class_id, ids)
 
@@ -113,5 +121,6 @@ async def get_roster(class_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> 
 async def set_roster(
     class_id: uuid.UUID, body: RosterUpdate, db: SessionDep, user: CurrentUser
 ) -> RosterPublic:
+    """Replace a class's roster with `learner_ids` (learners of the class's organisation)."""
     ids = await classes.set_roster(db, actor=user, class_id=class_id, learner_ids=body.learner_ids)
     return await _roster(db, class_id, ids)

@@ -197,6 +197,7 @@ async def invite_guardian(
 async def list_invites(
     learner_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> Page[InvitePublic]:
+    """The guardian invitations sent for a learner, with their status."""
     rows = await guardian_invites.list_for_learner(db, actor=user, learner_id=learner_id)
     return Page(items=[invite_public(r) for r in rows], total=len(rows))
 

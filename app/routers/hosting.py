@@ -72,6 +72,7 @@ async def list_families(
 
 @router.get("/host-families/{family_id}", response_model=HostFamilyPublic, responses=AUTHED)
 async def get_family(family_id: Id, db: SessionDep, user: CurrentUser) -> HostFamilyPublic:
+    """One host family, as much of it as the caller may see."""
     family = await families.get(db, actor=user, family_id=family_id)
     return families.public(family, actor=user)
 
@@ -80,6 +81,7 @@ async def get_family(family_id: Id, db: SessionDep, user: CurrentUser) -> HostFa
 async def update_family(
     family_id: Id, body: HostFamilyUpdate, db: SessionDep, user: CurrentUser, ctx: ContextDep
 ) -> HostFamilyPublic:
+    """Change a host family's fields, as far as the caller's role allows."""
     family = await families.update(db, actor=user, family_id=family_id, data=body, now=ctx.clock())
     return families.public(family, actor=user)
 
@@ -198,6 +200,9 @@ async def start_run(
 
 @router.get("/host-matching/runs/{run_id}", response_model=HostMatchingRunPublic, responses=AUTHED)
 async def get_run(run_id: Id, db: SessionDep, user: CurrentUser) -> HostMatchingRunPublic:
+    """One host-matching run: its status and, when done, the proposed placements and the
+    mobilities left unmatched, with why.
+    """
     run = await runs.get_run(db, actor=user, run_id=run_id)
     return await runs.to_public(db, run)
 
@@ -211,6 +216,7 @@ async def list_placements(
     mobility_id: Annotated[Id | None, Query()] = None,
     host_family_id: Annotated[Id | None, Query()] = None,
 ) -> PlacementPage:
+    """The placements the caller can see, paged; filter by `mobility_id` and `host_family_id`."""
     rows, total = await placements.list_visible(
         db,
         actor=user,
@@ -226,6 +232,7 @@ async def list_placements(
 
 @router.get("/placements/{placement_id}", response_model=PlacementPublic, responses=AUTHED)
 async def get_placement(placement_id: Id, db: SessionDep, user: CurrentUser) -> PlacementPublic:
+    """One placement: the mobility, the host family, its status and dates."""
     placement = await placements.get(db, actor=user, placement_id=placement_id)
     return await placements.public(db, placement, actor=user)
 
@@ -276,6 +283,7 @@ async def share_contact(
 async def list_messages(
     placement_id: Id, db: SessionDep, user: CurrentUser, limit: Limit = 50, offset: Offset = 0
 ) -> MessagePage:
+    """A placement's message thread, paged: the guardians, the host family and both tutors."""
     rows, total = await messages.list_messages(
         db, actor=user, placement_id=placement_id, limit=limit, offset=offset
     )

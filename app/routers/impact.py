@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from app.attendance.hours import as_hours
 from app.impact.report import Figures, Impact, organisation_impact
 from app.routers.attendance import timing
-from app.routers.attendance_reports import JSON_OR_CSV, From, To, csv_response, csv_routes
+from app.routers.attendance_reports import From, To, csv_response, csv_routes, json_or_csv
 from app.routers.deps import ContextDep, CurrentUser, SessionDep
 
 router = APIRouter(tags=["impact"])
@@ -102,11 +102,13 @@ async def impact_csv(impact: OrganisationImpact) -> StreamingResponse:
     return csv_response(f"impact-{impact.organisation.id}", COLUMNS, rows)
 
 
-csv_routes("/organisations/{organisation_id}/impact", impact_csv)
+csv_routes("/organisations/{organisation_id}/impact", impact_csv, COLUMNS)
 
 
 @router.get(
-    "/organisations/{organisation_id}/impact", response_model=ImpactPublic, responses=JSON_OR_CSV
+    "/organisations/{organisation_id}/impact",
+    response_model=ImpactPublic,
+    responses=json_or_csv(COLUMNS),
 )
 async def impact(impact: OrganisationImpact) -> ImpactPublic:
     """What the organisation's classes reached in their exchanges over `from`..`to` (local

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import JSONResponse
 
 from app.context import AppContext
+from app.core.rules.languages import negotiate
 from app.core.schemas import Page
 from app.core.tables import utcnow
 from app.live import chat as live_chat
@@ -110,7 +111,8 @@ def _int_or_none(value: str | None) -> int | None:
 
 @ws.websocket("/ws/sessions/{session_id}", name="live_room")
 async def live_room(websocket: WebSocket, session_id: str) -> None:
-    """`?ticket=` (required), `&last_seq=N&epoch=E` to resume. See CONTRACT.md and
+    """`?ticket=` (required), `&last_seq=N&epoch=E` to resume, `&lang=fr` (or the upgrade
+    request's `Accept-Language`) for the language of `error` events. See CONTRACT.md and
     `GET /asyncapi.json` for the messages, docs/realtime.md for the guarantees."""
     ctx: AppContext = websocket.app.state.ctx
     await websocket.accept()
@@ -124,12 +126,15 @@ async def live_room(websocket: WebSocket, session_id: str) -> None:
         await websocket.close(CloseCode.NOT_FOUND, "session not found")
         return
     epoch = params.get("epoch")
+    # Browsers cannot set headers on a WebSocket: `?lang=` wins over the upgrade's header.
+    language = negotiate(params.get("lang") or websocket.headers.get("accept-language"))
     await ctx.hub.serve(
         websocket,
         room,
         ticket=params.get("ticket"),
         last_seq=_int_or_none(params.get("last_seq")),
         epoch=epoch if epoch and len(epoch) <= MAX_EPOCH_LENGTH else None,
+        language=language,
     )
 
 

@@ -81,6 +81,9 @@ async def list_runs(
 
 @router.get("/matching/runs/{run_id}", response_model=MatchingRunPublic, responses=AUTHED)
 async def get_run(run_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> MatchingRunPublic:
+    """One matching run: its status and, when done, the proposed exchanges and the classes left
+    unmatched, with why.
+    """
     run = await matching.get_run(db, actor=user, run_id=run_id)
     return await matching.to_public(db, run)
 
@@ -94,6 +97,7 @@ async def list_exchanges(
     status: Annotated[ExchangeStatus | None, Query()] = None,
     class_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[ExchangePublic]:
+    """The exchanges the caller can see, paged; filter by `status` and `class_id`."""
     rows, total = await exchanges.list_visible(
         db, actor=user, limit=limit, offset=offset, status=status, class_id=class_id
     )
@@ -102,6 +106,7 @@ async def list_exchanges(
 
 @router.get("/exchanges/{exchange_id}", response_model=ExchangePublic, responses=AUTHED)
 async def get_exchange(exchange_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> ExchangePublic:
+    """One exchange: its member classes, status, score and score breakdown."""
     exchange = await exchanges.get_visible(db, actor=user, exchange_id=exchange_id)
     return (await exchanges.to_public(db, [exchange]))[0]
 

@@ -42,7 +42,7 @@ from app.mobility.schemas import (
 )
 from app.routers.attendance_reports import csv_response
 from app.routers.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
-from app.routers.responses import AUTHED, errors
+from app.routers.responses import AUTHED, csv_content, errors
 
 router = APIRouter(tags=["mobility"])
 WRITE = errors(401, 403, 404, 409, 422)
@@ -87,7 +87,7 @@ async def list_mobilities(
     "/mobilities/export",
     responses={
         **errors(401, 403, 422),
-        200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"},
+        200: csv_content(ewp.COLUMNS, "JSON, or CSV with format=csv"),
     },
 )
 async def export_mobilities(
@@ -115,6 +115,7 @@ async def export_mobilities(
 
 @router.get("/mobilities/{mobility_id}", response_model=MobilityPublic, responses=AUTHED)
 async def get_mobility(mobility_id: Id, db: SessionDep, user: CurrentUser) -> MobilityPublic:
+    """One mobility: learner, organisations, dates, placement, tutors, status, checklist."""
     return await records.public(db, await records.get(db, actor=user, mobility_id=mobility_id))
 
 
@@ -197,6 +198,7 @@ async def put_checklist_template(
 
 @router.get("/mobilities/{mobility_id}/checklist", response_model=ChecklistPublic, responses=AUTHED)
 async def get_checklist(mobility_id: Id, db: SessionDep, user: CurrentUser) -> ChecklistPublic:
+    """A mobility's checklist: its items, who owns each, when each is due and done."""
     mobility, items = await checklists.checklist(db, actor=user, mobility_id=mobility_id)
     done = sum(1 for i in items if i.done_at is not None)
     return ChecklistPublic(
@@ -303,6 +305,7 @@ async def log_incident(
 
 @router.get("/mobilities/{mobility_id}/incidents", response_model=IncidentList, responses=AUTHED)
 async def list_incidents(mobility_id: Id, db: SessionDep, user: CurrentUser) -> IncidentList:
+    """A mobility's incidents; tutors and coordinators only."""
     rows = await incidents.listing(db, actor=user, mobility_id=mobility_id)
     return IncidentList(items=[IncidentPublic.model_validate(r) for r in rows])
 

@@ -22,6 +22,10 @@ async def list_organisations(
     offset: Offset = 0,
     country: Annotated[CountryCode | None, Query()] = None,
 ) -> Page[OrganisationPublic]:
+    """The organisations the caller can see (schools and mobility providers), paged.
+
+    Filter by `country` (ISO 3166-1 alpha-2).
+    """
     rows, total = await organisations.list_visible(
         db, actor=user, limit=limit, offset=offset, country=country
     )
@@ -32,6 +36,7 @@ async def list_organisations(
 async def create_organisation(
     body: OrganisationCreate, db: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
+    """Create an organisation (a school or a mobility provider); platform admins only."""
     org = await organisations.create(db, actor=user, data=body)
     return OrganisationPublic.model_validate(org)
 
@@ -40,6 +45,7 @@ async def create_organisation(
 async def get_organisation(
     organisation_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
+    """One organisation: name, country, city, IANA time zone and kind."""
     org = await organisations.get_visible(db, actor=user, organisation_id=organisation_id)
     return OrganisationPublic.model_validate(org)
 
@@ -48,6 +54,7 @@ async def get_organisation(
 async def update_organisation(
     organisation_id: uuid.UUID, body: OrganisationUpdate, db: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
+    """Change an organisation's fields; its admins and coordinators only."""
     org = await organisations.update(db, actor=user, organisation_id=organisation_id, data=body)
     return OrganisationPublic.model_validate(org)
 
@@ -56,5 +63,7 @@ async def update_organisation(
 async def delete_organisation(
     organisation_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> Response:
+    """Delete an organisation; admins only; refused (409) while it still has users,
+    classes or networks it coordinates."""
     await organisations.delete(db, actor=user, organisation_id=organisation_id)
     return Response(status_code=204)

@@ -15,7 +15,7 @@ from app.core.schemas import Page
 from app.core.tables import utcnow
 from app.organisations.tables import Organisation
 from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
-from app.routers.responses import AUTHED, errors
+from app.routers.responses import AUTHED, calendar_content, errors
 from app.scheduling import calendar_feeds as calendar
 from app.scheduling import member_calendars as session_calendars
 from app.scheduling import sessions
@@ -151,6 +151,7 @@ async def exchange_sessions(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[SessionPublic]:
+    """An exchange's sessions, paged, each with its member classes' local times."""
     rows, total = await sessions.list_visible(
         db, actor=user, limit=limit, offset=offset, exchange_id=exchange_id
     )
@@ -170,6 +171,9 @@ async def list_sessions(
     end: Annotated[AwareDatetime | None, Query()] = None,
     status: Annotated[SessionStatus | None, Query()] = None,
 ) -> Page[SessionPublic]:
+    """The sessions the caller can see, paged; filter by exchange, class, teacher, time range
+    and status.
+    """
     rows, total = await sessions.list_visible(
         db,
         actor=user,
@@ -187,6 +191,7 @@ async def list_sessions(
 
 @router.get("/sessions/{session_id}", response_model=SessionPublic, responses=AUTHED)
 async def get_session(session_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> SessionPublic:
+    """One session, with each member class's local start and end."""
     (named,) = await _named(db, [await sessions.get_visible(db, actor=user, session_id=session_id)])
     return named
 
@@ -199,6 +204,11 @@ async def get_session(session_id: uuid.UUID, db: SessionDep, user: CurrentUser) 
 async def reschedule(
     session_id: uuid.UUID, body: SessionUpdate, db: SessionDep, user: CurrentUser
 ) -> SessionChanged:
+    """Reschedule a session: a new `starts_at` and/or `duration_minutes`.
+
+    Answers the session and every session that changed with it (`changed`), plus warnings;
+    a clash with another of the classes' sessions is a 409 `schedule_conflict`.
+    """
     rows, warnings = await sessions.reschedule(
         db, actor=user, session_id=session_id, data=body, now=utcnow()
     )
@@ -215,6 +225,7 @@ async def reschedule(
 async def cancel(
     session_id: uuid.UUID, body: SessionCancel, db: SessionDep, user: CurrentUser
 ) -> SessionPublic:
+    """Cancel a session with a `reason`; the member classes' people are notified."""
     cancelled = await sessions.cancel(db, actor=user, session_id=session_id, reason=body.reason)
     (named,) = await _named(db, [cancelled])
     return named
@@ -223,9 +234,10 @@ async def cancel(
 @router.get(
     "/sessions/{session_id}/invite.ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, **AUTHED},
+    responses={200: calendar_content("An iCalendar invitation"), **AUTHED},
 )
 async def invite(session_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
+    """The session as an iCalendar invitation (`text/calendar`), to add to a calendar."""
     body = await calendar.invite(db, actor=user, session_id=session_id)
     return Response(body, media_type=ICS)
 
@@ -240,6 +252,7 @@ async def create_feed(request: Request, db: SessionDep, user: CurrentUser) -> Fe
 
 @router.delete("/calendar/feeds/{feed_id}", status_code=204, responses=errors(401, 404))
 async def revoke_feed(feed_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
+    """Revoke one of the caller's calendar feeds: its URL stops working."""
     await calendar.revoke_feed(db, actor=user, feed_id=feed_id)
     return Response(status_code=204)
 
@@ -248,8 +261,13 @@ async def revoke_feed(feed_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> 
     "/calendar/{token}.ics",
     name="calendar_feed",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, 404: {"description": "Unknown or revoked"}},
+    responses={200: calendar_content("An iCalendar feed"), **errors(404)},
 )
 async def calendar_feed(token: str, db: SessionDep) -> Response:
+    """An iCalendar feed of the feed owner's sessions (`text/calendar`), read by calendar apps.
+
+    No login: the unguessable token in the URL is the credential; a revoked or unknown token
+    is a 404.
+    """
     body = await calendar.feed(db, token=token, now=utcnow())
     return Response(body, media_type=ICS, headers={"Cache-Control": "private, max-age=300"})

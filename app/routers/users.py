@@ -23,6 +23,10 @@ async def list_users(
     role: Annotated[Role | None, Query()] = None,
     organisation_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[UserPublic]:
+    """The accounts the caller can see, paged; filter by `role` and `organisation_id`.
+
+    Partner schools see a learner's display name and country only.
+    """
     rows, total = await users.list_visible(
         db, actor=user, limit=limit, offset=offset, role=role, organisation_id=organisation_id
     )
@@ -33,11 +37,16 @@ async def list_users(
     "/users", status_code=201, response_model=UserPublic, responses=errors(401, 403, 409, 422)
 )
 async def create_user(body: UserCreate, db: SessionDep, user: CurrentUser) -> UserPublic:
+    """Create an account (`password` on create); coordinators create accounts of their organisation.
+
+    A learner needs a `birth_date` (for the consent rules); an e-mail already in use is a 409.
+    """
     return UserPublic.model_validate(await users.create(db, actor=user, data=body))
 
 
 @router.get("/users/{user_id}", response_model=UserPublic, responses=AUTHED)
 async def get_user(user_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> UserPublic:
+    """One account, as much of it as the caller may see."""
     return UserPublic.model_validate(await users.get_visible(db, actor=user, user_id=user_id))
 
 
@@ -47,6 +56,9 @@ async def get_user(user_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Use
 async def update_user(
     user_id: uuid.UUID, body: UserUpdate, db: SessionDep, user: CurrentUser
 ) -> UserPublic:
+    """Change an account; which fields a caller may set depends on their role
+    (`field_not_allowed` otherwise).
+    """
     return UserPublic.model_validate(await users.update(db, actor=user, user_id=user_id, data=body))
 
 
@@ -61,6 +73,7 @@ async def deactivate_user(user_id: uuid.UUID, db: SessionDep, user: CurrentUser)
 async def list_guardians(
     learner_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> Page[UserPublic]:
+    """The guardians linked to a learner."""
     rows = await users.list_guardians(db, actor=user, learner_id=learner_id)
     return Page(items=[UserPublic.model_validate(r) for r in rows], total=len(rows))
 
@@ -85,5 +98,6 @@ async def link_guardian(
 async def unlink_guardian(
     learner_id: uuid.UUID, guardian_id: uuid.UUID, db: SessionDep, user: CurrentUser
 ) -> Response:
+    """Unlink a guardian from a learner."""
     await users.unlink_guardian(db, actor=user, learner_id=learner_id, guardian_id=guardian_id)
     return Response(status_code=204)

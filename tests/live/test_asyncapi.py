@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
+from app.live import protocol
+from app.realtime.asyncapi import COMMAND_SUMMARIES
+
 
 async def test_the_asyncapi_document_describes_every_message(client: AsyncClient) -> None:
     response = await client.get("/asyncapi.json")
@@ -55,3 +58,31 @@ async def test_every_message_has_its_own_summary(client: AsyncClient) -> None:
     assert messages["chat.message"]["summary"] == (
         "A chat message, as every member of the room sees it."
     )
+
+
+async def test_every_message_has_a_description_and_an_example_its_model_accepts(
+    client: AsyncClient,
+) -> None:
+    messages = (await client.get("/asyncapi.json")).json()["components"]["messages"]
+    models = {
+        protocol.message_type(m): m
+        for m in (
+            *protocol.COMMAND_MODELS,
+            *protocol.ROOM_EVENT_MODELS,
+            *protocol.DIRECT_EVENT_MODELS,
+        )
+    }
+    for name, message in messages.items():
+        assert message["summary"], name
+        assert len(message["summary"]) <= 120, name
+        assert message["description"].startswith(message["summary"].rstrip(".")) or (
+            name in COMMAND_SUMMARIES
+        ), name
+        assert len(message["description"]) > len(message["summary"]), name
+        (example,) = message["examples"]
+        assert example["payload"]["type"] == name
+        models[name].model_validate(example["payload"])
+    assert messages["chat.send"]["summary"] == "Send a chat message to the room"
+    error = messages["error"]["examples"][0]["payload"]
+    assert error["code"] == "forbidden"
+    assert "?lang=" in messages["chat.send"]["description"]

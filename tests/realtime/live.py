@@ -133,9 +133,15 @@ class LiveClient:
 
     @classmethod
     async def open(
-        cls, url: str, *, name: str = "", origin: str | None = None, **options: Any
+        cls,
+        url: str,
+        *,
+        name: str = "",
+        origin: str | None = None,
+        headers: dict[str, str] | None = None,
+        **options: Any,
     ) -> LiveClient:
-        headers = {"Origin": origin} if origin else None
+        headers = {**(headers or {}), **({"Origin": origin} if origin else {})} or None
         connection = await connect(
             url, additional_headers=headers, open_timeout=TIMEOUT, compression=None, **options
         )

@@ -319,7 +319,22 @@ class Ack(_Event):
 
 
 class Error(_Event):
-    """A frame or command was refused; the connection stays up."""
+    """A frame or command was refused; the connection stays up. `message` is in the
+    connection's language; `code` never changes."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "error",
+                    "id": "c-17",
+                    "code": "forbidden",
+                    "message": "Vous n'avez pas l'autorisation d'effectuer cette action.",
+                    "details": None,
+                }
+            ]
+        }
+    )
 
     type: Literal["error"] = "error"
     id: str | None
