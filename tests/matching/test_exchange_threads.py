@@ -1,5 +1,8 @@
 """Partners find each other: each class's teachers in the exchange, and the exchange's thread
-between the member classes' teachers and their schools' coordinators."""
+between the member classes' teachers and their schools' coordinators.
+
+The role matrix's world has no exchange (its schools share one country, so nothing is ever
+matched there): the thread's table of roles is walked here, every role but `host`."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from tests.family_world import (
     current_term,
     error_code,
     exchange_between,
+    guardian_of,
     learner,
     school,
 )
@@ -102,8 +106,10 @@ async def test_teachers_and_coordinators_write_to_each_other_and_others_cannot(
     # who sees the exchange but is not in the thread: 403; who does not see it: 404
     outsider = await school(api, "DE", "Europe/Berlin")
     other_teacher = await api.user("teacher", fr.id)
+    marcos_guardian = await guardian_of(api, marco)
     for actor, status in (
         (marco, 403),
+        (marcos_guardian, 404),
         (api.admin, 403),
         (outsider.teacher, 404),
         (outsider.coordinator, 404),
