@@ -20,6 +20,7 @@ it, JSON: `{"id", "event", "title", "body", "data", "created_at"}`.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import uuid
@@ -28,6 +29,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 import anyio.to_thread
+from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 from sqlalchemy import delete, select, update
@@ -60,14 +62,20 @@ class Job:
 
 
 def vapid_key(config: PushConfig) -> Vapid:
-    """The signing key from the settings (base64url raw or DER, or PEM); ValueError if not."""
+    """The signing key from the settings (base64url raw or DER, or PEM), checked against the
+    public key browsers subscribe with; ValueError if either is wrong."""
     key = config.private_key
     try:
-        if key.startswith("-----BEGIN"):
-            return Vapid.from_pem(key.encode())
-        return Vapid.from_string(key)
+        vapid = Vapid.from_pem(key.encode()) if key.startswith("-----BEGIN") else None
+        vapid = vapid or Vapid.from_string(key)
     except Exception as exc:  # the library raises whatever its decoders raise
         raise ValueError("PASSERELLE_VAPID_PRIVATE_KEY is not a P-256 private key") from exc
+    point = vapid.public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    if base64.urlsafe_b64encode(point).rstrip(b"=").decode() != config.public_key.rstrip("="):
+        raise ValueError("PASSERELLE_VAPID_PUBLIC_KEY is not the private key's public key")
+    return vapid
 
 
 def payload_of(notification: Notification) -> str:

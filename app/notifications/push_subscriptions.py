@@ -2,7 +2,8 @@
 
 An endpoint belongs to one browser profile; registering one that is already known moves it
 to the caller with the keys given (whoever is logged in on that browser now gets its
-pushes). Every operation answers 503 `push_disabled` while push is off.
+pushes, and nothing still queued for the one before). Every operation answers 503
+`push_disabled` while push is off.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import uuid
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -20,7 +21,7 @@ from app.core.paging import fetch_page
 from app.core.tables import utcnow
 from app.notifications import push
 from app.notifications.push_schemas import PushSubscriptionCreate
-from app.notifications.tables import PushSubscription
+from app.notifications.tables import PushDelivery, PushSubscription
 
 
 def public_key() -> str:
@@ -39,7 +40,11 @@ async def subscribe(
         await db.scalars(select(PushSubscription).where(col(PushSubscription.endpoint) == endpoint))
     ).first()
     if found is not None:
-        found.user_id = actor.id
+        if found.user_id != actor.id:  # the last owner's pushes still queued are not yours
+            await db.execute(
+                delete(PushDelivery).where(col(PushDelivery.subscription_id) == found.id)
+            )
+            found.user_id = actor.id
         found.p256dh, found.auth_secret = data.keys.p256dh, data.keys.auth
         await db.flush()
         return found, False

@@ -9,11 +9,13 @@ from typing import Any
 
 import jwt
 import pytest
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import update
 
 from app.core.settings import Settings
+from app.factory import create_app
 from app.notifications import push
 from app.notifications.push_sender import PushSender
 from app.notifications.tables import PushDelivery
@@ -227,6 +229,47 @@ def _malformed(case: str) -> dict[str, Any]:
         "unknown field": {"unknown": 1},
     }
     return body | changes[case]
+
+
+async def test_an_endpoint_taken_over_gets_nothing_queued_for_its_last_owner(
+    api: Api, client: AsyncClient, application: FastAPI, service: PushService
+) -> None:
+    fr = await school(api, "FR", "Europe/Paris")
+    it = await school(api, "IT", "Europe/Rome")
+    exchange = await exchange_between(client, api, [fr, it], [[], []])
+    endpoint = service.endpoint("staff-room-pc")
+    await subscribe(client, it.teacher, Browser(), endpoint)
+    posted = await client.post(
+        f"{API}/exchanges/{exchange.id}/messages", json={"text": "Hi"}, headers=fr.teacher.headers
+    )
+    assert posted.status_code == 201, posted.text
+    # before the sender runs, a colleague logs in on the same browser
+    newcomer = Browser()
+    await subscribe(client, it.coordinator, newcomer, endpoint, status=200)
+    assert await sender(application).drain() == 0
+    assert service.received == []  # nothing of the teacher's reaches the colleague
+
+    again = await client.post(
+        f"{API}/exchanges/{exchange.id}/messages", json={"text": "Hi?"}, headers=fr.teacher.headers
+    )
+    assert again.status_code == 201, again.text
+    assert await sender(application).drain() == 1
+    (received,) = service.received
+    payload = newcomer.decrypt(received.body)
+    assert payload["data"]["message_id"] == again.json()["id"]
+    feed = await client.get(f"{API}/notifications", headers=it.coordinator.headers)
+    message_id = again.json()["id"]
+    ids = [n["id"] for n in feed.json()["items"] if n["data"].get("message_id") == message_id]
+    assert ids == [payload["id"]]  # the colleague's own notification
+
+
+async def test_a_public_key_that_is_not_the_private_keys_stops_the_start(
+    settings: Settings,
+) -> None:
+    wrong = settings.model_copy(update={"vapid_public_key": vapid_keys().public})
+    with pytest.raises(ValueError, match="PASSERELLE_VAPID_PUBLIC_KEY"):
+        async with LifespanManager(create_app(wrong)):
+            pass
 
 
 @pytest.mark.parametrize(
