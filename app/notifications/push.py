@@ -3,8 +3,9 @@
 On only when `PASSERELLE_VAPID_PRIVATE_KEY`, `PASSERELLE_VAPID_PUBLIC_KEY` and
 `PASSERELLE_VAPID_SUBJECT` are all set (`configure`, at start-up). Then every in-app
 notification also becomes one `PushDelivery` per subscription of its recipient, in the same
-unit of work; `app.notifications.push_sender` sends them. Off, the push endpoints answer 503
-`push_disabled` and nothing is queued.
+unit of work; `app.notifications.push_sender` sends them. Off, the push endpoints answer 404
+`push_disabled` (a 4xx: a client probing for the feature is no server error) and nothing is
+queued.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class PushConfig:
 
 
 class PushDisabled(AppError):
-    status_code = 503
+    status_code = 404
     code = "push_disabled"
     message = "Web Push is not configured on this server."
 

@@ -2,7 +2,7 @@
 
 An endpoint belongs to one browser profile; registering one that is already known moves it
 to the caller with the keys given (whoever is logged in on that browser now gets its
-pushes, and nothing still queued for the one before). Every operation answers 503
+pushes, and nothing still queued for the one before). Every operation answers 404
 `push_disabled` while push is off.
 """
 

@@ -81,7 +81,7 @@ class PushDelivery(SQLModel, table=True):
     subscription_id: uuid.UUID = Field(
         foreign_key="push_subscription.id", ondelete="CASCADE", index=True
     )
-    status: str = Field(default="pending", max_length=16, index=True)  # pending|sent|failed
+    status: str = Field(default="pending", max_length=16, index=True)  # pending|sent|failed|expired
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
     last_error: str | None = Field(default=None, max_length=500)

@@ -22,10 +22,10 @@ router = APIRouter(tags=["notifications"])
 @router.get(
     "/push-subscriptions/vapid-public-key",
     response_model=VapidPublicKey,
-    responses=errors(401, 503),
+    responses=errors(401, 404),
 )
 async def vapid_public_key(user: CurrentUser) -> VapidPublicKey:
-    """The `applicationServerKey` for `pushManager.subscribe` (503 `push_disabled` when this
+    """The `applicationServerKey` for `pushManager.subscribe` (404 `push_disabled` when this
     server sends no Web Push)."""
     return VapidPublicKey(public_key=push_subscriptions.public_key())
 
@@ -35,7 +35,7 @@ async def vapid_public_key(user: CurrentUser) -> VapidPublicKey:
     status_code=201,
     response_model=PushSubscriptionPublic,
     responses={
-        **errors(401, 422, 503),
+        **errors(401, 404, 422),
         200: {"description": "Already registered (now yours, with these keys)"},
     },
 )
@@ -53,7 +53,7 @@ async def subscribe(
 @router.get(
     "/push-subscriptions",
     response_model=Page[PushSubscriptionPublic],
-    responses=errors(401, 422, 503),
+    responses=errors(401, 404, 422),
 )
 async def list_subscriptions(
     db: SessionDep, user: CurrentUser, limit: Limit = 50, offset: Offset = 0
@@ -66,7 +66,7 @@ async def list_subscriptions(
 @router.delete(
     "/push-subscriptions/{subscription_id}",
     status_code=204,
-    responses=errors(401, 404, 422, 503),
+    responses=errors(401, 404, 422),
 )
 async def unsubscribe(subscription_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> Response:
     """Stop pushing to one of your subscriptions (after `subscription.unsubscribe()`)."""

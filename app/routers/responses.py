@@ -26,7 +26,6 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "Body too large",
         422: "Invalid input",
         429: "Rate limited",
-        503: "Not available on this server",
     }
     return {s: {"model": ErrorResponse, "description": text.get(s, "Error")} for s in statuses}
 

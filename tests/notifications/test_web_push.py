@@ -319,7 +319,7 @@ class TestWithoutVapidKeys:
                 json=body,
                 headers=teacher.headers | {"Accept-Language": "fr"},
             )
-            assert response.status_code == 503, (path, response.text)
+            assert response.status_code == 404, (path, response.text)
             error = response.json()["error"]
             assert error["code"] == "push_disabled"
             assert error["message"] == (
