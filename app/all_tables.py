@@ -37,9 +37,14 @@ from app.live.tables import (
     RoomEvent,
     RoomModeration,
 )
-from app.matching.tables import Exchange, ExchangeClass, MatchingRun
+from app.matching.tables import Exchange, ExchangeClass, ExchangeMessage, MatchingRun
 from app.mobility.tables import CheckIn, ChecklistItem, ChecklistTemplate, Incident, Mobility
-from app.notifications.tables import Notification, OutboxMessage
+from app.notifications.tables import (
+    Notification,
+    OutboxMessage,
+    PushDelivery,
+    PushSubscription,
+)
 from app.organisations.tables import Network, NetworkMember, Organisation
 from app.scheduling.tables import CalendarFeed, LiveSession, SessionSeries
 
@@ -64,6 +69,7 @@ __all__ = [
     "Consent",
     "Exchange",
     "ExchangeClass",
+    "ExchangeMessage",
     "GlossaryEntry",
     "GuardianInvite",
     "GuardianLink",
@@ -86,6 +92,8 @@ __all__ = [
     "Poll",
     "PollVote",
     "PresenceInterval",
+    "PushDelivery",
+    "PushSubscription",
     "QuizAnswer",
     "Reflection",
     "RefreshToken",

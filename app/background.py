@@ -12,7 +12,9 @@
 - `hosting-retention`: purges the text of placement threads whose mobility ended longer than
   the mobility retention ago (every `PASSERELLE_MOBILITY_SWEEP_SECONDS`);
 - `outbox-sender`: sends queued e-mail, only with `PASSERELLE_SMTP_URL` (every
-  `PASSERELLE_OUTBOX_POLL_SECONDS`).
+  `PASSERELLE_OUTBOX_POLL_SECONDS`);
+- `push-sender`: sends queued Web Push messages, only with the `PASSERELLE_VAPID_*` settings
+  (every `PASSERELLE_PUSH_POLL_SECONDS`).
 
 Each is an `app.core.loops.Loop`: the same start, stop with a bounded grace, and restart when
 its task dies. At start-up, before any loop runs, matching and host-matching runs left by a
@@ -36,6 +38,7 @@ from app.hosting.runner import HostMatchingRunner
 from app.matching.runner import MatchingRunner
 from app.mobility.sweeper import MobilitySweeper
 from app.notifications.outbox import email_sender
+from app.notifications.push_sender import push_sender
 from app.realtime.sweeper import sweeper_loop
 
 
@@ -111,4 +114,14 @@ def background_for(ctx: AppContext) -> Background:
     )
     if sender is not None:
         background.loops.append(sender.loop)
+    pusher = push_sender(
+        ctx.db_factory,
+        private_key=settings.vapid_private_key,
+        public_key=settings.vapid_public_key,
+        subject=settings.vapid_subject,
+        allow_http=settings.env == "development",
+        poll_seconds=settings.push_poll_seconds,
+    )
+    if pusher is not None:
+        background.loops.append(pusher.loop)
     return background

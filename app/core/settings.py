@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1"
     smtp_url: str | None = None
     outbox_poll_seconds: float = Field(default=5.0, gt=0)  # e-mail outbox (docs/families.md)
+    # Web Push (docs/clients.md): on only when all three are set. The private key as
+    # base64url (the raw 32-byte P-256 scalar, or DER) or PEM; the public key as the
+    # base64url uncompressed point browsers take as `applicationServerKey`; the subject a
+    # `mailto:` or `https:` URL the push services can reach the operator at.
+    vapid_private_key: str | None = None
+    vapid_public_key: str | None = None
+    vapid_subject: str | None = Field(default=None, pattern=r"^(mailto:|https://)\S+$")
+    push_poll_seconds: float = Field(default=5.0, gt=0)  # the push sender's poll
 
     jwt_issuer: str = "passerelle"
     jwt_audience: str = "passerelle-api"

@@ -21,8 +21,8 @@ from app.core.errors import Conflict, Forbidden, InvalidInput, not_found
 from app.core.paging import fetch_page
 from app.core.tables import utcnow
 from app.matching.rules.types import SCORE_SCALE
-from app.matching.schemas import ExchangePublic, PartnerClass
-from app.matching.tables import Exchange, ExchangeClass
+from app.matching.schemas import ExchangePublic, PartnerClass, PartnerTeacher
+from app.matching.tables import OPEN_STATUSES, Exchange, ExchangeClass
 from app.notifications import service as notifications
 from app.organisations.tables import Network, Organisation
 
@@ -115,6 +115,7 @@ async def to_public(db: AsyncSession, exchanges: list[Exchange]) -> list[Exchang
                     decision=link.decision,
                 )
             )
+        await _add_teachers(db, exchanges, members)
     return [
         ExchangePublic(
             id=e.id,
@@ -132,6 +133,28 @@ async def to_public(db: AsyncSession, exchanges: list[Exchange]) -> list[Exchang
         )
         for e in exchanges
     ]
+
+
+async def _add_teachers(
+    db: AsyncSession, exchanges: list[Exchange], members: dict[uuid.UUID, list[PartnerClass]]
+) -> None:
+    """Each class's teachers, in open exchanges only (partners find whom to write to)."""
+    open_ids = {e.id for e in exchanges if e.status in OPEN_STATUSES}
+    class_ids = {c.class_id for e in open_ids for c in members[e]}
+    if not class_ids:
+        return
+    rows = await db.execute(
+        select(col(ClassTeacher.class_id), col(User.id), col(User.display_name))
+        .join(User, col(User.id) == col(ClassTeacher.teacher_id))
+        .where(col(ClassTeacher.class_id).in_(list(class_ids)), col(User.is_active))
+        .order_by(col(User.display_name), col(User.id))
+    )
+    teachers: dict[uuid.UUID, list[PartnerTeacher]] = defaultdict(list)
+    for class_id, user_id, name in rows.all():
+        teachers[class_id].append(PartnerTeacher(id=user_id, display_name=name))
+    for exchange_id in open_ids:
+        for partner in members[exchange_id]:
+            partner.teachers = teachers.get(partner.class_id, [])
 
 
 async def _answerable_links(

@@ -90,8 +90,15 @@ class CommonWindowPublic(BaseModel):
     valid_to: date
 
 
+class PartnerTeacher(Output):
+    id: uuid.UUID
+    display_name: str
+
+
 class PartnerClass(Output):
-    """What every member of an exchange sees of each class: the public profile only."""
+    """What every member of an exchange sees of each class: the public profile only, and
+    while the exchange is proposed or active its teachers (to write to them: the exchange's
+    thread)."""
 
     class_id: uuid.UUID
     name: str
@@ -107,6 +114,9 @@ class PartnerClass(Output):
     age_max: int
     languages: list[dict[str, Any]]
     decision: Literal["pending", "accepted", "declined"]
+    teachers: list[PartnerTeacher] = Field(
+        default_factory=list, description="While the exchange is proposed or active"
+    )
 
 
 class ExchangePublic(BaseModel):
@@ -128,3 +138,23 @@ class ExchangeDecision(Input):
     class_id: uuid.UUID | None = Field(
         default=None, description="Which member class you answer for, when you teach several"
     )
+
+
+class ExchangeMessageCreate(Input):
+    text: str = Field(min_length=1, max_length=4000, description="Blank text is refused")
+
+
+class MessageAuthor(BaseModel):
+    id: uuid.UUID | None = Field(description="null once the author's account is erased")
+    display_name: str | None = Field(description="null once the author's account is erased")
+    organisation_id: uuid.UUID | None
+    organisation_name: str | None = Field(description="The school the author wrote for")
+    removed: bool = Field(description="The author's account was erased")
+
+
+class ExchangeMessagePublic(BaseModel):
+    id: uuid.UUID
+    exchange_id: uuid.UUID
+    author: MessageAuthor
+    text: str
+    created_at: datetime

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, select
+from sqlalchemy import JSON, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
@@ -77,3 +77,22 @@ async def classes_in_open_exchanges(db: AsyncSession, class_ids: list[uuid.UUID]
         .where(col(ExchangeClass.class_id).in_(class_ids), col(Exchange.status).in_(OPEN_STATUSES))
     )
     return set(rows.all())
+
+
+class ExchangeMessage(SQLModel, table=True):
+    """One message of an exchange's thread between the member classes' teachers and their
+    schools' coordinators. The author's school is kept with the message: it still names the
+    school after the author's account is erased (`author_id` then NULL)."""
+
+    __tablename__ = "exchange_message"
+
+    id: uuid.UUID = id_field()
+    exchange_id: uuid.UUID = Field(foreign_key="exchange.id", ondelete="CASCADE", index=True)
+    author_id: uuid.UUID | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL", index=True
+    )
+    author_organisation_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organisation.id", ondelete="SET NULL"
+    )
+    text: str = Field(sa_type=Text)
+    created_at: datetime = created_at_field()

@@ -1,8 +1,9 @@
 """Announcing events whose texts another capability renders (mobility's, for one).
 
 The same guarantees as `app.notifications.service`: one notification (and, when e-mail is on,
-one outbox row) per recipient, in the caller's unit of work; `(user, event_key)` is unique, so
-the caller claims an event before announcing it, and nobody is told twice.
+one outbox row, and with Web Push one push delivery per subscription) per recipient, in the
+caller's unit of work; `(user, event_key)` is unique, so the caller claims an event before
+announcing it, and nobody is told twice.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.tables import User
 from app.core.tables import utcnow
-from app.notifications import service
+from app.notifications import push, service
 from app.notifications.service import MESSAGE_ID_DOMAIN, Recipient
 from app.notifications.tables import Notification, OutboxMessage
 from app.organisations.tables import Organisation
@@ -46,23 +47,24 @@ async def announce_rendered(
     """Tell each recipient once (inactive accounts are skipped); how many were told."""
     now = utcnow()
     told: set[uuid.UUID] = set()
+    added: list[Notification] = []
     for recipient in recipients:
         if recipient.user.id in told or not recipient.user.is_active:
             continue
         told.add(recipient.user.id)
         language, subject, body = render_for(recipient.country)
-        db.add(
-            Notification(
-                user_id=recipient.user.id,
-                event=event,
-                event_key=event_key,
-                language=language,
-                title=subject,
-                body=body,
-                data=data,
-                created_at=now,
-            )
+        notification = Notification(
+            user_id=recipient.user.id,
+            event=event,
+            event_key=event_key,
+            language=language,
+            title=subject,
+            body=body,
+            data=data,
+            created_at=now,
         )
+        added.append(notification)
+        db.add(notification)
         if service.email_enabled():
             db.add(
                 OutboxMessage(
@@ -77,5 +79,7 @@ async def announce_rendered(
                     created_at=now,
                 )
             )
+    await db.flush()
+    db.add_all(await push.deliveries_for(db, added))
     await db.flush()
     return len(told)

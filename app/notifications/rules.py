@@ -17,6 +17,7 @@ Event = Literal[
     "session.cancelled",
     "exchange.proposed",
     "exchange.accepted",
+    "exchange.message",
     "consent.requested",
     "learner.absent",
 ]
@@ -26,6 +27,7 @@ EVENTS: Final[tuple[Event, ...]] = (
     "session.cancelled",
     "exchange.proposed",
     "exchange.accepted",
+    "exchange.message",
     "consent.requested",
     "learner.absent",
 )
@@ -71,6 +73,7 @@ class Facts:
     partners: str = ""
     learner: str = ""  # a learner's display name
     purpose: str = ""  # a consent purpose, e.g. live_sessions
+    author: str = ""  # who wrote a message, with their school
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,32 @@ TEMPLATES: Final[dict[Event, _T]] = {
     },
 }
 
+TEMPLATES["exchange.message"] = {
+    "en": (
+        "New message from {author}",
+        "{author} wrote in the thread of your exchange with {partners}.",
+    ),
+    "fr": (
+        "Nouveau message de {author}",
+        "{author} a écrit dans le fil de votre échange avec {partners}.",
+    ),
+    "it": (
+        "Nuovo messaggio da {author}",
+        "{author} ha scritto nella discussione del vostro scambio con {partners}.",
+    ),
+    "de": (
+        "Neue Nachricht von {author}",
+        "{author} hat im Nachrichtenverlauf Ihres Austauschs mit {partners} geschrieben.",
+    ),
+    "es": (
+        "Nuevo mensaje de {author}",
+        "{author} ha escrito en el hilo de su intercambio con {partners}.",
+    ),
+    "fi": (
+        "Uusi viesti: {author}",
+        "{author} kirjoitti vaihtonne keskusteluun ({partners}).",
+    ),
+}
 TEMPLATES["consent.requested"] = {
     "en": (
         "Consent requested for {learner}",
@@ -295,5 +324,6 @@ def render(event: Event, language: str, facts: Facts) -> Message:
         "partners": facts.partners,
         "learner": facts.learner,
         "purpose": facts.purpose,
+        "author": facts.author,
     }
     return Message(language, subject.format(**values), body.format(**values))

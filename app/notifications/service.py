@@ -1,7 +1,8 @@
 """Notifications: who hears of an event, in which language, and where (feed and e-mail).
 
 Each event becomes one in-app notification per recipient and, when e-mail is on
-(`PASSERELLE_SMTP_URL`), one outbox row per recipient, both in the caller's unit of work: they
+(`PASSERELLE_SMTP_URL`), one outbox row per recipient, and with Web Push on one push delivery
+per subscription of the recipient (`app.notifications.push`), all in the caller's unit of work: they
 exist exactly when the change does. `(event_key, recipient)` is unique in both tables, so an
 event is never announced twice to the same person. `app.notifications.outbox` sends the e-mails.
 
@@ -28,8 +29,9 @@ from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
 from app.core.rules.instants import utc_iso
 from app.core.tables import utcnow
 from app.matching.tables import ExchangeClass
+from app.notifications import push
 from app.notifications.rules import Event, Facts, language_for, render
-from app.notifications.tables import Notification, OutboxMessage
+from app.notifications.tables import Notification, OutboxMessage, PushDelivery
 from app.organisations.tables import Organisation
 from app.scheduling.tables import LiveSession
 
@@ -108,10 +110,12 @@ async def _announce(
     into: list[Notification | OutboxMessage] | None = None,
     schools: Sequence[tuple[uuid.UUID, str]] = (),
 ) -> None:
-    """Add one notification (and e-mail) per recipient, or collect them `into` a list for
-    one bulk insert. With `schools` (`(organisation id, label)`), each recipient's
-    `partners` are those schools but their own."""
+    """Add one notification (and e-mail, and Web Push) per recipient, or collect them `into`
+    a list for one bulk insert (the caller then queues the pushes). With `schools`
+    (`(organisation id, label)`), each recipient's `partners` are those schools but their
+    own."""
     now = utcnow()
+    added: list[Notification] = []
     add = into.append if into is not None else db.add
     for recipient in recipients:
         if actor is not None and recipient.user.id == actor.id:
@@ -124,18 +128,18 @@ async def _announce(
             zone = recipient.timezone
             local = replace(facts, starts_at=facts.starts_at.astimezone(ZoneInfo(zone)), zone=zone)
         message = render(event, language_for(recipient.country), local)
-        add(
-            Notification(
-                user_id=recipient.user.id,
-                event=event,
-                event_key=event_key,
-                language=message.language,
-                title=message.subject,
-                body=message.body,
-                data=data,
-                created_at=now,
-            )
+        notification = Notification(
+            user_id=recipient.user.id,
+            event=event,
+            event_key=event_key,
+            language=message.language,
+            title=message.subject,
+            body=message.body,
+            data=data,
+            created_at=now,
         )
+        added.append(notification)
+        add(notification)
         if _email:
             add(
                 OutboxMessage(
@@ -151,6 +155,8 @@ async def _announce(
                 )
             )
     if into is None:
+        await db.flush()
+        db.add_all(await push.deliveries_for(db, added))
         await db.flush()
 
 
@@ -217,6 +223,29 @@ async def exchange_event(
         data={"exchange_id": str(exchange_id)},
         actor=actor,
         schools=_labels(org for _, org in members),
+    )
+
+
+async def exchange_message(
+    db: AsyncSession,
+    *,
+    exchange_id: uuid.UUID,
+    message_id: uuid.UUID,
+    readers: Sequence[Recipient],
+    schools: Sequence[Organisation],
+    author: User,
+    author_school: str,
+) -> None:
+    """Tell an exchange thread's readers (not its author) of a new message, without its text."""
+    await _announce(
+        db,
+        event="exchange.message",
+        event_key=f"exchange.message:{message_id}",
+        recipients=readers,
+        facts=Facts(author=f"{author.display_name} ({author_school})"),
+        data={"exchange_id": str(exchange_id), "message_id": str(message_id)},
+        actor=author,
+        schools=_labels(schools),
     )
 
 
@@ -336,7 +365,13 @@ async def exchanges_proposed(
             into=pending,
             schools=_labels(school_of[c] for c in classes),
         )
-    for model in (Notification, OutboxMessage):
-        rows = [m.model_dump() for m in pending if isinstance(m, model)]
+    notices = [m for m in pending if isinstance(m, Notification)]
+    pushes = await push.deliveries_for(db, notices)
+    for model, group in (
+        (Notification, notices),
+        (OutboxMessage, [m for m in pending if isinstance(m, OutboxMessage)]),
+        (PushDelivery, pushes),
+    ):
+        rows = [m.model_dump() for m in group]
         if rows:
             await db.execute(insert(model), rows)

@@ -51,3 +51,39 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = created_at_field()
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PushSubscription(SQLModel, table=True):
+    """A browser's Web Push subscription (its `PushSubscription` JSON): one row per endpoint,
+    owned by whoever registered it last."""
+
+    __tablename__ = "push_subscription"
+
+    id: uuid.UUID = id_field()
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    endpoint: str = Field(max_length=2048, unique=True)
+    p256dh: str = Field(max_length=200)
+    auth_secret: str = Field(max_length=100)
+    created_at: datetime = created_at_field()
+
+
+class PushDelivery(SQLModel, table=True):
+    """One notification to push to one subscription; the push sender drains these like the
+    e-mail outbox (`app.notifications.push`)."""
+
+    __tablename__ = "push_delivery"
+    __table_args__ = (UniqueConstraint("notification_id", "subscription_id"),)
+
+    id: uuid.UUID = id_field()
+    notification_id: uuid.UUID = Field(
+        foreign_key="notification.id", ondelete="CASCADE", index=True
+    )
+    subscription_id: uuid.UUID = Field(
+        foreign_key="push_subscription.id", ondelete="CASCADE", index=True
+    )
+    status: str = Field(default="pending", max_length=16, index=True)  # pending|sent|failed|expired
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = created_at_field()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

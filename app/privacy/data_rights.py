@@ -44,9 +44,10 @@ from app.core.security.passwords import hash_password
 from app.families.guardian_invites import invite_status
 from app.families.tables import Consent, GuardianInvite
 from app.hosting import privacy as hosting_data
+from app.matching import messages as exchange_threads
 from app.matching.tables import ExchangeClass
 from app.mobility import privacy as mobility_data
-from app.notifications.tables import Notification, OutboxMessage
+from app.notifications.tables import Notification, OutboxMessage, PushSubscription
 from app.organisations.tables import Organisation
 from app.scheduling.tables import CalendarFeed, LiveSession
 
@@ -289,6 +290,7 @@ async def erase(db: AsyncSession, *, actor: User, user_id: uuid.UUID, now: datet
         ),
         delete(Notification).where(col(Notification.user_id) == uid),
         delete(OutboxMessage).where(col(OutboxMessage.recipient_id) == uid),
+        delete(PushSubscription).where(col(PushSubscription.user_id) == uid),
         delete(Certificate).where(col(Certificate.learner_id) == uid),  # they hold the name
         delete(Badge).where(col(Badge.learner_id) == uid),  # signed, with the name inside
         # what they wrote in their own words: reflections, self-assessments, word-cloud words
@@ -297,6 +299,7 @@ async def erase(db: AsyncSession, *, actor: User, user_id: uuid.UUID, now: datet
         delete(WordcloudEntry).where(col(WordcloudEntry.user_id) == uid),
     ):
         await db.execute(statement)
+    await exchange_threads.erase_authorship(db, uid)
     await mobility_data.erase_for(db, uid)
     await hosting_data.erase_for(db, uid, old_email)
     await _replace_copies(db, {old_email: target.email, old_name: target.display_name})

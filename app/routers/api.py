@@ -13,6 +13,7 @@ from app.routers import (
     certificates,
     classes,
     code_lists,
+    exchange_threads,
     families,
     family_view,
     health,
@@ -26,6 +27,7 @@ from app.routers import (
     notifications,
     organisations,
     privacy,
+    push,
     sessions,
     users,
     web,
@@ -43,11 +45,13 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(users.router)
     api.include_router(classes.router)
     api.include_router(matching.router)
+    api.include_router(exchange_threads.router)
     api.include_router(sessions.router)
     api.include_router(families.router)
     api.include_router(family_view.router)
     api.include_router(privacy.router)
     api.include_router(notifications.router)
+    api.include_router(push.router)
     api.include_router(live.router)
     api.include_router(attendance_reports.router)  # before attendance: its CSV routes
     api.include_router(attendance.router)

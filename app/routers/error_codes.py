@@ -39,6 +39,15 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "404 not_found",
     ),
     "PUT /api/v1/classes/{class_id}/learners": ("403 forbidden",),
+    "GET /api/v1/exchanges/{exchange_id}/messages": ("403 forbidden",),
+    "POST /api/v1/exchanges/{exchange_id}/messages": (
+        "403 forbidden",
+        "409 exchange_thread_closed",
+    ),
+    "GET /api/v1/push-subscriptions": ("404 push_disabled",),
+    "POST /api/v1/push-subscriptions": ("404 push_disabled",),
+    "GET /api/v1/push-subscriptions/vapid-public-key": ("404 push_disabled",),
+    "DELETE /api/v1/push-subscriptions/{subscription_id}": ("404 push_disabled",),
     "POST /api/v1/exchanges/{exchange_id}/accept": (
         "403 forbidden",
         "409 exchange_not_proposed",

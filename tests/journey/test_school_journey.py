@@ -1,7 +1,8 @@
 """A school's whole journey through documented calls only: log in, class profile, matching,
-accept, slots, session, guardian invite and consent, tickets, a room with chat, poll and
-breakout, the teacher's end, attendance, certificate, family view. Every answer a screen would
-show is checked for the names it needs, so that a screen needs one call, not ten."""
+accept, the partners' thread, slots, session, guardian invite and consent, tickets, a room
+with chat, poll and breakout, the teacher's end, attendance, certificate, family view. Every
+answer a screen would show is checked for the names it needs: a screen needs one call, not
+ten."""
 
 from __future__ import annotations
 
@@ -158,11 +159,22 @@ async def matched(c: Cast) -> str:
             ("Cuisine 2", "Lycée Rabelais", "FR"),
             ("Küche 11", "Berufskolleg Köln", "DE"),
         }
+        teachers = {t["display_name"] for m in seen["classes"] for t in m["teachers"]}
+        assert teachers == {"Hélène Dubois", "Jürgen Groß"}  # partners see each other
         answered = await c.http.post(
             f"{API}/exchanges/{exchange_id}/accept", headers=teacher.headers
         )
         status = ok(answered)["status"]
     assert status == "active"
+
+    thread = f"{API}/exchanges/{exchange_id}/messages"
+    hello = {"text": "Bonjour ! Une séance mardi ?"}
+    ok(await c.http.post(thread, json=hello, headers=c.t_fr.headers), 201)
+    (message,) = ok(await c.http.get(thread, headers=c.t_de.headers))["items"]
+    assert (message["author"]["display_name"], message["author"]["organisation_name"]) == (
+        "Hélène Dubois",
+        "Lycée Rabelais",
+    )
     return exchange_id
 
 

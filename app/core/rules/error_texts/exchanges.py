@@ -242,4 +242,24 @@ CODES: Final[dict[str, Texts]] = {
             "muuttaa."
         ),
     },
+    # exchange threads
+    "exchange_thread_closed": {
+        "en": "This exchange was declined; its thread can be read but not written to.",
+        "fr": "Cet échange a été refusé ; son fil peut être lu mais plus complété.",
+        "it": "Questo scambio è stato rifiutato; la sua discussione si può leggere ma non "
+        "scrivere.",
+        "de": "Dieser Austausch wurde abgelehnt; sein Nachrichtenverlauf kann gelesen, aber "
+        "nicht mehr ergänzt werden.",
+        "es": "Este intercambio se ha rechazado; su hilo se puede leer, pero no escribir en él.",
+        "fi": "Tämä vaihto on hylätty; sen keskustelua voi lukea mutta ei enää kirjoittaa.",
+    },
+    # Web Push
+    "push_disabled": {
+        "en": "Web Push is not configured on this server.",
+        "fr": "Les notifications Web Push ne sont pas configurées sur ce serveur.",
+        "it": "Le notifiche Web Push non sono configurate su questo server.",
+        "de": "Web-Push ist auf diesem Server nicht eingerichtet.",
+        "es": "Las notificaciones Web Push no están configuradas en este servidor.",
+        "fi": "Web Push -ilmoituksia ei ole määritetty tällä palvelimella.",
+    },
 }

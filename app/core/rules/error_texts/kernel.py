@@ -159,6 +159,14 @@ CODES: Final[dict[str, Texts]] = {
 # `not_found("Class")` raises `not_found` with the text key `not_found.class`: one sentence per
 # language, since the noun's gender and case shape the whole sentence.
 NOT_FOUND: Final[dict[str, Texts]] = {
+    "not_found.push_subscription": {
+        "en": "Push subscription not found.",
+        "fr": "Abonnement aux notifications push introuvable.",
+        "it": "Iscrizione alle notifiche push non trovata.",
+        "de": "Das Push-Abonnement wurde nicht gefunden.",
+        "es": "No se ha encontrado la suscripción a las notificaciones push.",
+        "fi": "Push-tilausta ei löytynyt.",
+    },
     "not_found.calendar_feed": {
         "en": "Calendar feed not found.",
         "fr": "Flux de calendrier introuvable.",
