@@ -20,6 +20,7 @@ from app.core.security import passwords
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings, get_settings, resolve_secret
 from app.middleware import BodyLimitMiddleware, CORSMiddleware, RequestContextMiddleware
+from app.nul_guard import NulGuardMiddleware
 from app.realtime.broker import Retention, make_broker
 from app.routers import api_docs
 from app.routers.api import include_routers
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         redoc_url=None,
     )
     error_handlers.install(app)
+    app.add_middleware(NulGuardMiddleware)  # inside the body limit: buffers bounded bodies
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
