@@ -22,18 +22,29 @@ from app.core.rules.languages import DEFAULT_LANGUAGE, negotiate
 
 log = logging.getLogger("passerelle.access")
 
-# Paths whose segment is itself a secret (a calendar feed, a guardian invite).
-_SECRET_PATHS = (
-    (re.compile(r"^(/calendar/)[^/]+(\.ics)$"), r"\1***\2"),
-    (re.compile(r"^(/api/v1/guardian-invites/)[^/]+(/accept)$"), r"\1***\2"),
-    (re.compile(r"^(/invite/)[^/]+$"), r"\1***"),  # the web client's invitation page
+# Path prefixes after which everything is, or may hold, a secret (a calendar feed, a guardian or
+# host invitation, the web client's invitation page). Matched case-insensitively with runs of
+# slashes collapsed, so no spelling of the path the router might still serve leaks the token.
+SECRET_PREFIXES = (
+    "/calendar/",
+    "/api/v1/guardian-invites/",
+    "/api/v1/host-invites/",
+    "/invite/",
 )
+# What may be kept after the mask when the rest is exactly a token and the route's suffix.
+_KEPT_SUFFIX = re.compile(r"^[^/]+(\.ics|/accept)$", re.IGNORECASE)
 
 
 def loggable_path(path: str) -> str:
-    """The path as it may be logged: no query string is ever passed in, secrets are masked."""
-    for pattern, replacement in _SECRET_PATHS:
-        path = pattern.sub(replacement, path)
+    """The path as it may be logged: no query string is ever passed in, and everything after a
+    secret-bearing prefix is masked (a plain `.ics` or `/accept` suffix is kept)."""
+    collapsed = re.sub(r"/{2,}", "/", path)
+    lowered = collapsed.lower()
+    for prefix in SECRET_PREFIXES:
+        if lowered.startswith(prefix) and len(collapsed) > len(prefix):
+            rest = collapsed[len(prefix) :]
+            kept = _KEPT_SUFFIX.match(rest)
+            return f"{prefix}***{kept.group(1).lower() if kept else ''}"
     return path
 
 
