@@ -41,7 +41,10 @@ class AppContext:
             budget_s=self.settings.matching_time_budget_s,
             heartbeat_s=self.settings.matching_heartbeat_seconds,
         )
-        self.login_guard = LoginGuard.for_window(self.settings.login_failure_window_seconds)
+        self.login_guard = LoginGuard.for_window(
+            self.settings.login_failure_window_seconds,
+            max_verifying=self.settings.login_max_concurrent_verifications,
+        )
         self.tokens = TokenIssuer(self.keys, self.settings)
         self.hub = Hub(
             settings=self.settings,

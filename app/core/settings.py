@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
+    # Argon2 verifications running at once in one process; a login beyond them answers 429
+    login_max_concurrent_verifications: int = Field(default=4, ge=1)
 
     # Argon2id cost; the defaults are argon2-cffi's (RFC 9106 "low memory" profile).
     password_hash_time_cost: int = Field(default=3, ge=1)
