@@ -275,6 +275,25 @@ async def consent_requested(
     return len(recipients)
 
 
+async def consent_regime_changed(
+    db: AsyncSession, *, learner: User, guardian_required: bool, actor: User | None
+) -> int:
+    """Tell the learner's guardians that a new birth date moved the learner across their
+    country's digital-consent age (`guardian_required`: the regime now in force)."""
+    recipients = await _guardians(db, learner, absence_only=False)
+    event: Event = "consent.guardian_required" if guardian_required else "consent.learner_decides"
+    await _announce(
+        db,
+        event=event,
+        event_key=f"{event}:{learner.id}:{uuid.uuid4()}",
+        recipients=recipients,
+        facts=Facts(learner=learner.display_name),
+        data={"learner_id": str(learner.id), "guardian_required": guardian_required},
+        actor=actor,
+    )
+    return len(recipients)
+
+
 async def learner_absent(db: AsyncSession, *, live: LiveSession, learner: User) -> int:
     """Tell the guardians who opted in that `learner` missed `live` (once per session)."""
     recipients = await _guardians(db, learner, absence_only=True)
