@@ -19,7 +19,12 @@ from app.core.logs import configure_logging
 from app.core.security import passwords
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings, get_settings, resolve_secret
-from app.middleware import BodyLimitMiddleware, CORSMiddleware, RequestContextMiddleware
+from app.middleware import (
+    BodyLimitMiddleware,
+    CORSMiddleware,
+    PublicOriginMiddleware,
+    RequestContextMiddleware,
+)
 from app.nul_guard import NulGuardMiddleware
 from app.realtime.broker import Retention, make_broker
 from app.routers import api_docs
@@ -98,6 +103,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         expose_headers=["X-Request-ID", "Retry-After"],
     )
     app.add_middleware(RequestContextMiddleware)
+    if settings.public_base_url:  # inside the proxy headers: the configured origin wins
+        app.add_middleware(PublicOriginMiddleware, base_url=settings.public_base_url)
     # outermost: behind a trusted proxy, the scheme and client address are the proxy's report,
     # so URLs the API answers are https:// (and the room's wss://) when the client used HTTPS
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)

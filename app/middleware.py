@@ -8,6 +8,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -90,6 +91,26 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+
+class PublicOriginMiddleware:
+    """With a public base URL configured, every request is seen as addressed to it (scheme and
+    `Host`), so no URL the API builds (`url_for`, `base_url`) follows a client's `Host` header."""
+
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
+        self.app = app
+        parts = urlsplit(base_url)
+        self.secure = parts.scheme == "https"
+        self.host = parts.netloc.encode("idna")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scheme = "https" if self.secure else "http"
+            if scope["type"] == "websocket":
+                scheme = "wss" if self.secure else "ws"
+            headers = [(k, v) for k, v in scope["headers"] if k != b"host"]
+            scope = {**scope, "scheme": scheme, "headers": [*headers, (b"host", self.host)]}
+        await self.app(scope, receive, send)
 
 
 class BodyLimitMiddleware:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     # where a guardian's invitation link points, `{token}` replaced (a school's own frontend);
     # unset: this app's invitation page, /invite/{token}
     invite_link_url: str | None = Field(default=None, pattern=r"^https?://[^\s]*\{token\}[^\s]*$")
+    # where clients reach this API (`https://host[:port]`, no path): every URL it answers (feeds,
+    # tickets, invitations) is built under it instead of the request's Host header; unset: Host
+    public_base_url: str | None = None
     # addresses of reverse proxies whose X-Forwarded-Proto/-For are believed ("*": any)
     forwarded_allow_ips: str = "127.0.0.1"
     smtp_url: str | None = None
@@ -121,6 +125,16 @@ class Settings(BaseSettings):
     def _async_driver(cls, value: str) -> str:
         if value.startswith(("postgresql://", "postgres://")):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.rstrip("/")
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", value):
+            raise ValueError("give a scheme and host (and port) only, e.g. https://api.example")
         return value
 
     @property
