@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.accounts.auth import LoginGuard, TokenIssuer
 from app.core.clock import Clock, system_clock
+from app.core.rules.rate_limit import FailureWindow
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
 from app.hosting.runner import HostMatchingRunner
@@ -25,6 +26,7 @@ class AppContext:
     keys: KeyRing
     clock: Clock = system_clock
     login_guard: LoginGuard = field(init=False)
+    ticket_budget: FailureWindow = field(default_factory=lambda: FailureWindow(60.0))
     matching: MatchingRunner = field(init=False)
     hosting: HostMatchingRunner = field(init=False)
     hub: Hub = field(init=False)

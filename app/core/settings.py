@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # Live rooms (docs/realtime.md). Broker keys are prefixed, so deployments can share a Redis.
     broker_key_prefix: str = Field(default="passerelle:", max_length=64)
     ws_ticket_seconds: int = Field(default=30, ge=5, le=300)
+    # ticket requests one user may make for one session per minute (429 beyond)
+    ws_tickets_per_minute: int = Field(default=20, ge=1)
     ws_room_opens_minutes_before: int = Field(default=15, ge=0, le=24 * 60)
     ws_room_grace_minutes: int = Field(default=15, ge=0, le=24 * 60)
     ws_max_frame_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)

@@ -248,6 +248,28 @@ async def _as_of_school(db: AsyncSession, person: User, learner: User) -> Recipi
     return Recipient(person, org.country if org else None, org.timezone if org else "UTC")
 
 
+def _consent_request_prefix(learner_id: uuid.UUID, purpose: str) -> str:
+    return f"consent.requested:{learner_id}:{purpose}:"
+
+
+async def pending_consent_request(
+    db: AsyncSession, *, learner_id: uuid.UUID, purpose: str
+) -> uuid.UUID | None:
+    """The id of a request for this learner and purpose whose notification someone has not
+    read yet: asking again while one is pending tells nobody again."""
+    key = await db.scalar(
+        select(col(Notification.event_key))
+        .where(
+            col(Notification.event_key).startswith(
+                _consent_request_prefix(learner_id, purpose), autoescape=True
+            ),
+            col(Notification.read_at).is_(None),
+        )
+        .limit(1)
+    )
+    return uuid.UUID(key.rsplit(":", 1)[1]) if key else None
+
+
 async def consent_requested(
     db: AsyncSession,
     *,
@@ -266,10 +288,10 @@ async def consent_requested(
     await _announce(
         db,
         event="consent.requested",
-        event_key=f"consent.requested:{request_id}",
+        event_key=f"{_consent_request_prefix(learner.id, purpose)}{request_id}",
         recipients=recipients,
         facts=Facts(learner=learner.display_name, purpose=purpose),
-        data={"learner_id": str(learner.id), "purpose": purpose},
+        data={"learner_id": str(learner.id), "purpose": purpose, "request_id": str(request_id)},
         actor=actor,
     )
     return len(recipients)
