@@ -291,7 +291,7 @@ async def consent_requested(
         event_key=f"{_consent_request_prefix(learner.id, purpose)}{request_id}",
         recipients=recipients,
         facts=Facts(learner=learner.display_name, purpose=purpose),
-        data={"learner_id": str(learner.id), "purpose": purpose, "request_id": str(request_id)},
+        data={"learner_id": str(learner.id), "purpose": purpose},
         actor=actor,
     )
     return len(recipients)
