@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.accounts.auth import LoginGuard, TokenIssuer
 from app.core.clock import Clock, system_clock
 from app.core.metrics import Metrics
+from app.core.rules.rate_limit import FailureWindow
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
 from app.hosting.runner import HostMatchingRunner
@@ -27,6 +28,7 @@ class AppContext:
     clock: Clock = system_clock
     metrics: Metrics = field(default_factory=Metrics)
     login_guard: LoginGuard = field(init=False)
+    ticket_budget: FailureWindow = field(default_factory=lambda: FailureWindow(60.0))
     matching: MatchingRunner = field(init=False)
     hosting: HostMatchingRunner = field(init=False)
     hub: Hub = field(init=False)
@@ -45,7 +47,10 @@ class AppContext:
             heartbeat_s=self.settings.matching_heartbeat_seconds,
             metrics=self.metrics,
         )
-        self.login_guard = LoginGuard.for_window(self.settings.login_failure_window_seconds)
+        self.login_guard = LoginGuard.for_window(
+            self.settings.login_failure_window_seconds,
+            max_verifying=self.settings.login_max_concurrent_verifications,
+        )
         self.tokens = TokenIssuer(self.keys, self.settings)
         self.hub = Hub(
             settings=self.settings,

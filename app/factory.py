@@ -21,7 +21,13 @@ from app.core.security import passwords
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings, get_settings, resolve_secret
 from app.http_metrics import MetricsMiddleware
-from app.middleware import BodyLimitMiddleware, CORSMiddleware, RequestContextMiddleware
+from app.middleware import (
+    BodyLimitMiddleware,
+    CORSMiddleware,
+    PublicOriginMiddleware,
+    RequestContextMiddleware,
+)
+from app.nul_guard import NulGuardMiddleware
 from app.realtime.broker import Retention, make_broker
 from app.request_timeout import RequestTimeoutMiddleware
 from app.routers import api_docs, openapi
@@ -116,6 +122,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     )
     error_handlers.install(app)
     app.add_middleware(RequestTimeoutMiddleware, seconds=settings.request_timeout_s)
+    app.add_middleware(NulGuardMiddleware)  # inside the body limit: buffers bounded bodies
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
@@ -127,6 +134,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     )
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics, prefixes=("", API_PREFIX))
+    if settings.public_base_url:  # inside the proxy headers: the configured origin wins
+        app.add_middleware(PublicOriginMiddleware, base_url=settings.public_base_url)
     # outermost: behind a trusted proxy, the scheme and client address are the proxy's report,
     # so URLs the API answers are https:// (and the room's wss://) when the client used HTTPS
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)

@@ -8,6 +8,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -22,18 +23,29 @@ from app.core.rules.languages import DEFAULT_LANGUAGE, negotiate
 
 log = logging.getLogger("passerelle.access")
 
-# Paths whose segment is itself a secret (a calendar feed, a guardian invite).
-_SECRET_PATHS = (
-    (re.compile(r"^(/calendar/)[^/]+(\.ics)$"), r"\1***\2"),
-    (re.compile(r"^(/api/v1/guardian-invites/)[^/]+(/accept)$"), r"\1***\2"),
-    (re.compile(r"^(/invite/)[^/]+$"), r"\1***"),  # the web client's invitation page
+# Path prefixes after which everything is, or may hold, a secret (a calendar feed, a guardian or
+# host invitation, the web client's invitation page). Matched case-insensitively with runs of
+# slashes collapsed, so no spelling of the path the router might still serve leaks the token.
+SECRET_PREFIXES = (
+    "/calendar/",
+    "/api/v1/guardian-invites/",
+    "/api/v1/host-invites/",
+    "/invite/",
 )
+# What may be kept after the mask when the rest is exactly a token and the route's suffix.
+_KEPT_SUFFIX = re.compile(r"^[^/]+(\.ics|/accept)$", re.IGNORECASE)
 
 
 def loggable_path(path: str) -> str:
-    """The path as it may be logged: no query string is ever passed in, secrets are masked."""
-    for pattern, replacement in _SECRET_PATHS:
-        path = pattern.sub(replacement, path)
+    """The path as it may be logged: no query string is ever passed in, and everything after a
+    secret-bearing prefix is masked (a plain `.ics` or `/accept` suffix is kept)."""
+    collapsed = re.sub(r"/{2,}", "/", path)
+    lowered = collapsed.lower()
+    for prefix in SECRET_PREFIXES:
+        if lowered.startswith(prefix) and len(collapsed) > len(prefix):
+            rest = collapsed[len(prefix) :]
+            kept = _KEPT_SUFFIX.match(rest)
+            return f"{prefix}***{kept.group(1).lower() if kept else ''}"
     return path
 
 
@@ -79,6 +91,26 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+
+class PublicOriginMiddleware:
+    """With a public base URL configured, every request is seen as addressed to it (scheme and
+    `Host`), so no URL the API builds (`url_for`, `base_url`) follows a client's `Host` header."""
+
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
+        self.app = app
+        parts = urlsplit(base_url)
+        self.secure = parts.scheme == "https"
+        self.host = parts.netloc.encode("idna")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scheme = "https" if self.secure else "http"
+            if scope["type"] == "websocket":
+                scheme = "wss" if self.secure else "ws"
+            headers = [(k, v) for k, v in scope["headers"] if k != b"host"]
+            scope = {**scope, "scheme": scheme, "headers": [*headers, (b"host", self.host)]}
+        await self.app(scope, receive, send)
 
 
 class BodyLimitMiddleware:

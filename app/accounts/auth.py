@@ -34,14 +34,17 @@ INVALID_LOGIN = "Incorrect e-mail or password."
 
 @dataclass
 class LoginGuard:
-    """Failed logins per account and per client address (this process's view)."""
+    """Login attempts per account and per client address (this process's view), and how many
+    password verifications are running now (at most `max_verifying`)."""
 
     by_account: FailureWindow
     by_address: FailureWindow
+    max_verifying: int = 4
+    verifying: int = 0
 
     @classmethod
-    def for_window(cls, seconds: float) -> LoginGuard:
-        return cls(FailureWindow(seconds), FailureWindow(seconds))
+    def for_window(cls, seconds: float, *, max_verifying: int = 4) -> LoginGuard:
+        return cls(FailureWindow(seconds), FailureWindow(seconds), max_verifying)
 
 
 @dataclass(frozen=True)
@@ -77,19 +80,28 @@ async def login(
     settings = tokens.settings
     account_key = email.strip().lower()
     now_s = time.monotonic()
+    # Check and count the attempt with no await in between: concurrent logins for one account
+    # see each other's attempts before any password is verified. A success takes its own back.
     for window, key, limit in (
         (guard.by_account, account_key, settings.login_max_failures_per_account),
         (guard.by_address, address, settings.login_max_failures_per_address),
     ):
         if window.count(key, now_s) >= limit:
             raise RateLimited(window.retry_after(key, now_s))
-    user = (await db.scalars(select(User).where(col(User.email) == account_key))).first()
-    ok = await verify_password(password, user.password_hash if user else None)
+    if guard.verifying >= guard.max_verifying:
+        raise RateLimited(1, "Too many logins at once; try again in a moment.")
+    guard.by_account.record(account_key, now_s)
+    guard.by_address.record(address, now_s)
+    guard.verifying += 1
+    try:
+        user = (await db.scalars(select(User).where(col(User.email) == account_key))).first()
+        ok = await verify_password(password, user.password_hash if user else None)
+    finally:
+        guard.verifying -= 1
     if user is None or not ok or not user.is_active:
-        guard.by_account.record(account_key, now_s)
-        guard.by_address.record(address, now_s)
         raise NotAuthenticated(INVALID_LOGIN, code="invalid_credentials")
     guard.by_account.clear(account_key)
+    guard.by_address.forget(address, now_s)
     return await _issue_pair(db, tokens=tokens, user=user, family_id=uuid.uuid4(), now=utcnow())
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.accounts.access import users_visible_to
+from app.accounts.rules import birth_date_problem
 from app.accounts.schemas import UserCreate, UserUpdate
 from app.accounts.tables import GuardianLink, RefreshToken, User
 from app.core.audit import audit
@@ -100,6 +101,10 @@ async def _check_role_fields(
         raise InvalidInput("body.birth_date", "a learner's birth date is required (consent age)")
     if role != "learner" and birth_date is not None:
         raise InvalidInput("body.birth_date", "only learners have a birth date on record")
+    if birth_date is not None:
+        problem = birth_date_problem(birth_date, utcnow().date())
+        if problem is not None:
+            raise InvalidInput("body.birth_date", problem)
 
 
 async def _save(db: AsyncSession, user: User) -> None:

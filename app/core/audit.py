@@ -25,6 +25,7 @@ from app.core.tables import utcnow
 # The actions recorded (a record's `action`); docs/families.md lists what each one means.
 ACTIONS = (
     "user.role_changed",
+    "user.birth_date_changed",
     "consent.given",
     "consent.withdrawn",
     "consent.objected",

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict
 
 from app.core.rules import codes
 
@@ -42,6 +43,19 @@ def _language(value: str) -> str:
     return value
 
 
+# Instants a client may give: far enough either side of any real session, close enough that
+# adding a duration or a search range never leaves the calendar (year 9999 was a 500).
+EARLIEST_INSTANT = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_INSTANT = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _instant(value: datetime) -> datetime:
+    if not EARLIEST_INSTANT <= value < LATEST_INSTANT:
+        raise ValueError("an instant must lie between 1970 and 2199")
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_instant)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
 LanguageCode = Annotated[str, AfterValidator(_language)]

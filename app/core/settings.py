@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     # where a guardian's invitation link points, `{token}` replaced (a school's own frontend);
     # unset: this app's invitation page, /invite/{token}
     invite_link_url: str | None = Field(default=None, pattern=r"^https?://[^\s]*\{token\}[^\s]*$")
+    # where clients reach this API (`https://host[:port]`, no path): every URL it answers (feeds,
+    # tickets, invitations) is built under it instead of the request's Host header; unset: Host
+    public_base_url: str | None = None
     # addresses of reverse proxies whose X-Forwarded-Proto/-For are believed ("*": any)
     forwarded_allow_ips: str = "127.0.0.1"
     smtp_url: str | None = None
@@ -58,6 +62,8 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
+    # Argon2 verifications running at once in one process; a login beyond them answers 429
+    login_max_concurrent_verifications: int = Field(default=4, ge=1)
 
     # Argon2id cost; the defaults are argon2-cffi's (RFC 9106 "low memory" profile).
     password_hash_time_cost: int = Field(default=3, ge=1)
@@ -72,6 +78,8 @@ class Settings(BaseSettings):
     # Live rooms (docs/realtime.md). Broker keys are prefixed, so deployments can share a Redis.
     broker_key_prefix: str = Field(default="passerelle:", max_length=64)
     ws_ticket_seconds: int = Field(default=30, ge=5, le=300)
+    # ticket requests one user may make for one session per minute (429 beyond)
+    ws_tickets_per_minute: int = Field(default=20, ge=1)
     ws_room_opens_minutes_before: int = Field(default=15, ge=0, le=24 * 60)
     ws_room_grace_minutes: int = Field(default=15, ge=0, le=24 * 60)
     ws_max_frame_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
@@ -134,6 +142,16 @@ class Settings(BaseSettings):
     def _async_driver(cls, value: str) -> str:
         if value.startswith(("postgresql://", "postgres://")):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.rstrip("/")
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", value):
+            raise ValueError("give a scheme and host (and port) only, e.g. https://api.example")
         return value
 
     @property

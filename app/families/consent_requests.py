@@ -31,7 +31,8 @@ async def request(
 ) -> ConsentRequest:
     """Staff of the learner's school (teachers, coordinators) and admins ask. 409
     `consent_already_given` when the purpose already runs, `no_guardian` when a guardian must
-    consent and none is linked (invite one first)."""
+    consent and none is linked (invite one first). While an earlier request for the same
+    learner and purpose is unread, the answer names it and nobody is told again."""
     consents.check_purpose(purpose, "body.purpose")
     learner = await consents.visible_learner(db, actor=actor, learner_id=learner_id)
     if actor.role not in ("teacher", "coordinator", "admin"):
@@ -51,6 +52,12 @@ async def request(
                 "A guardian must consent, and none is linked: invite one first.",
                 code="no_guardian",
             )
+    to = "guardians" if facts.required else "learner"
+    pending = await notifications.pending_consent_request(
+        db, learner_id=learner.id, purpose=purpose
+    )
+    if pending is not None:  # asked already and not read yet: nobody is told twice
+        return ConsentRequest(pending, learner.id, purpose, to, 0)
     request_id = uuid.uuid4()
     notified = await notifications.consent_requested(
         db,
@@ -60,6 +67,4 @@ async def request(
         actor=actor,
         to_guardians=facts.required,
     )
-    return ConsentRequest(
-        request_id, learner.id, purpose, "guardians" if facts.required else "learner", notified
-    )
+    return ConsentRequest(request_id, learner.id, purpose, to, notified)

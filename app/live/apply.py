@@ -3,8 +3,8 @@
 Every permission check happens here, once, before the command changes anything: the role may
 send this command (`protocol.may_send`), the session is live, a chat message is within the
 length limit and its author (like the author of a word-cloud word or a glossary term) neither
-muted nor without the `chat` consent, a moderated member is a learner of the session, only a
-teacher lowers another member's hand. Then `app.live.commands` (or
+muted nor without the `chat` consent, a moderated member is a learner of the session from the
+teacher's own school, only a teacher lowers another member's hand. Then `app.live.commands` (or
 `app.live.activity_commands`) makes the change and returns the room event. The hub calls
 `apply` inside its unit of work, under the room's lock; it numbers, commits and broadcasts what
 comes back.
@@ -94,12 +94,12 @@ async def _dispatch(
         case protocol.BreakoutEnd():
             return await commands.breakout_end(db, session_id=sid, now=now)
         case protocol.MemberMute(user_id=user_id, minutes=minutes):
-            await _learner_of(db, live, user_id)
+            await _moderated_by(db, live, user_id, member)
             return await commands.member_mute(
                 db, session_id=sid, member=member, user_id=user_id, minutes=minutes, now=now
             )
         case protocol.MemberRemove(user_id=user_id):
-            await _learner_of(db, live, user_id)
+            await _moderated_by(db, live, user_id, member)
             return await commands.member_remove(
                 db, session_id=sid, member=member, user_id=user_id, now=now
             )
@@ -193,6 +193,19 @@ async def _has_chat_consent(db: AsyncSession, user_id: uuid.UUID, now: datetime)
     return await consents.has_consent(
         db, learner, "chat", await consents.learner_today(db, learner, now)
     )
+
+
+async def _moderated_by(
+    db: AsyncSession, live: LiveSession, user_id: uuid.UUID, member: RoomMember
+) -> None:
+    """A teacher mutes or removes a learner of this session from their own school, as for
+    attendance overrides: a partner school's teacher never moderates my learners."""
+    await _learner_of(db, live, user_id)
+    moderator, learner = await db.get(User, member.user_id), await db.get(User, user_id)
+    if moderator is None or learner is None:
+        raise CommandRefused("invalid_target", "Teachers moderate the learners of this session.")
+    if moderator.role != "admin" and moderator.organisation_id != learner.organisation_id:
+        raise CommandRefused("forbidden", "Teachers moderate the learners of their own school.")
 
 
 async def _learner_of(db: AsyncSession, live: LiveSession, user_id: uuid.UUID) -> None:

@@ -20,7 +20,8 @@ from sqlmodel import col
 
 from app.accounts.tables import User
 from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
-from app.core.errors import Conflict, Forbidden
+from app.core.errors import Conflict, Forbidden, RateLimited
+from app.core.rules.rate_limit import FailureWindow
 from app.core.security.tokens import InvalidToken, KeyRing
 from app.families import consents
 from app.live.protocol import CloseCode, Role, RoomMember, RoomRefused
@@ -109,6 +110,17 @@ class IssuedTicket:
     ticket: str
     expires_in: int
     session_id: uuid.UUID
+
+
+def spend_ticket_request(
+    budget: FailureWindow, *, user_id: uuid.UUID, session_id: uuid.UUID, limit: int, now_s: float
+) -> None:
+    """Count one ticket request of `user_id` for `session_id`; RateLimited (429) past `limit`
+    in the budget's window, whatever the request's outcome would be."""
+    key = f"{user_id}:{session_id}"
+    if budget.count(key, now_s) >= limit:
+        raise RateLimited(budget.retry_after(key, now_s))
+    budget.record(key, now_s)
 
 
 async def issue_ticket(

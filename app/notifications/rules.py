@@ -20,6 +20,8 @@ Event = Literal[
     "exchange.message",
     "consent.requested",
     "learner.absent",
+    "consent.learner_decides",
+    "consent.guardian_required",
 ]
 EVENTS: Final[tuple[Event, ...]] = (
     "session.scheduled",
@@ -30,6 +32,8 @@ EVENTS: Final[tuple[Event, ...]] = (
     "exchange.message",
     "consent.requested",
     "learner.absent",
+    "consent.learner_decides",
+    "consent.guardian_required",
 )
 LANGUAGES: Final = ("en", "fr", "it", "de", "es", "fi")
 DEFAULT_LANGUAGE: Final = "en"
@@ -264,6 +268,77 @@ TEMPLATES["consent.requested"] = {
         "Suostumusta pyydetään: {learner}",
         "Oppilaitos pyytää suostumustasi ({learner}): {purpose}. "
         "Voit antaa tai evätä sen perhenäkymässä.",
+    ),
+}
+TEMPLATES["consent.learner_decides"] = {
+    "en": (
+        "{learner} now decides on consents",
+        "With the birth date now on record, {learner} has reached the digital-consent age and "
+        "gives or withdraws consents alone; a guardian can no longer act for them.",
+    ),
+    "fr": (
+        "{learner} décide désormais des consentements",
+        "Avec la date de naissance enregistrée, {learner} a atteint l'âge du consentement "
+        "numérique et donne ou retire seul ses consentements ; un parent ne peut plus agir "
+        "à sa place.",
+    ),
+    "it": (
+        "{learner} ora decide sui consensi",
+        "Con la data di nascita registrata, {learner} ha raggiunto l'età del consenso digitale "
+        "e dà o revoca da solo i consensi; un genitore non può più agire al suo posto.",
+    ),
+    "de": (
+        "{learner} entscheidet jetzt selbst über Einwilligungen",
+        "Mit dem eingetragenen Geburtsdatum hat {learner} das Alter der digitalen Einwilligung "
+        "erreicht und erteilt oder widerruft Einwilligungen allein; Erziehungsberechtigte "
+        "können nicht mehr für sie oder ihn handeln.",
+    ),
+    "es": (
+        "{learner} decide ahora sobre los consentimientos",
+        "Con la fecha de nacimiento registrada, {learner} ha alcanzado la edad del "
+        "consentimiento digital y da o retira solo sus consentimientos; un tutor ya no puede "
+        "actuar en su nombre.",
+    ),
+    "fi": (
+        "{learner} päättää nyt itse suostumuksista",
+        "Kirjatun syntymäajan mukaan {learner} on saavuttanut digitaalisen suostumuksen iän ja "
+        "antaa tai peruu suostumukset itse; huoltaja ei voi enää toimia hänen puolestaan.",
+    ),
+}
+TEMPLATES["consent.guardian_required"] = {
+    "en": (
+        "Your consent is needed for {learner}",
+        "With the birth date now on record, {learner} is below the digital-consent age: "
+        "consent-based features need your consent. You can give it in the family view.",
+    ),
+    "fr": (
+        "Votre consentement est nécessaire pour {learner}",
+        "Avec la date de naissance enregistrée, {learner} n'a pas l'âge du consentement "
+        "numérique : les fonctions soumises à consentement demandent le vôtre. Vous pouvez le "
+        "donner dans l'espace famille.",
+    ),
+    "it": (
+        "Serve il tuo consenso per {learner}",
+        "Con la data di nascita registrata, {learner} non ha l'età del consenso digitale: le "
+        "funzioni basate sul consenso richiedono il tuo. Puoi darlo nell'area famiglia.",
+    ),
+    "de": (
+        "Ihre Einwilligung für {learner} ist nötig",
+        "Mit dem eingetragenen Geburtsdatum ist {learner} unter dem Alter der digitalen "
+        "Einwilligung: einwilligungspflichtige Funktionen brauchen Ihre Einwilligung. Sie "
+        "können sie in der Familienansicht erteilen.",
+    ),
+    "es": (
+        "Se necesita su consentimiento para {learner}",
+        "Con la fecha de nacimiento registrada, {learner} no tiene la edad del consentimiento "
+        "digital: las funciones basadas en el consentimiento necesitan el suyo. Puede darlo en "
+        "el espacio familiar.",
+    ),
+    "fi": (
+        "Suostumustasi tarvitaan: {learner}",
+        "Kirjatun syntymäajan mukaan {learner} on alle digitaalisen suostumuksen iän: "
+        "suostumukseen perustuvat toiminnot tarvitsevat suostumuksesi. Voit antaa sen "
+        "perhenäkymässä.",
     ),
 }
 TEMPLATES["learner.absent"] = {

@@ -277,6 +277,28 @@ async def _as_of_school(db: AsyncSession, person: User, learner: User) -> Recipi
     return Recipient(person, org.country if org else None, org.timezone if org else "UTC")
 
 
+def _consent_request_prefix(learner_id: uuid.UUID, purpose: str) -> str:
+    return f"consent.requested:{learner_id}:{purpose}:"
+
+
+async def pending_consent_request(
+    db: AsyncSession, *, learner_id: uuid.UUID, purpose: str
+) -> uuid.UUID | None:
+    """The id of a request for this learner and purpose whose notification someone has not
+    read yet: asking again while one is pending tells nobody again."""
+    key = await db.scalar(
+        select(col(Notification.event_key))
+        .where(
+            col(Notification.event_key).startswith(
+                _consent_request_prefix(learner_id, purpose), autoescape=True
+            ),
+            col(Notification.read_at).is_(None),
+        )
+        .limit(1)
+    )
+    return uuid.UUID(key.rsplit(":", 1)[1]) if key else None
+
+
 async def consent_requested(
     db: AsyncSession,
     *,
@@ -295,10 +317,29 @@ async def consent_requested(
     await _announce(
         db,
         event="consent.requested",
-        event_key=f"consent.requested:{request_id}",
+        event_key=f"{_consent_request_prefix(learner.id, purpose)}{request_id}",
         recipients=recipients,
         facts=Facts(learner=learner.display_name, purpose=purpose),
         data={"learner_id": str(learner.id), "purpose": purpose},
+        actor=actor,
+    )
+    return len(recipients)
+
+
+async def consent_regime_changed(
+    db: AsyncSession, *, learner: User, guardian_required: bool, actor: User | None
+) -> int:
+    """Tell the learner's guardians that a new birth date moved the learner across their
+    country's digital-consent age (`guardian_required`: the regime now in force)."""
+    recipients = await _guardians(db, learner, absence_only=False)
+    event: Event = "consent.guardian_required" if guardian_required else "consent.learner_decides"
+    await _announce(
+        db,
+        event=event,
+        event_key=f"{event}:{learner.id}:{uuid.uuid4()}",
+        recipients=recipients,
+        facts=Facts(learner=learner.display_name),
+        data={"learner_id": str(learner.id), "guardian_required": guardian_required},
         actor=actor,
     )
     return len(recipients)

@@ -60,4 +60,6 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1-100)")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
+# Bounded so a huge offset is a 422, not a database overflow (a 500).
+MAX_OFFSET = 1_000_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip")]

@@ -200,6 +200,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "409 room_not_open",
         "409 session_cancelled",
         "409 session_ended",
+        "429 rate_limited",
     ),
     "POST /api/v1/users": (
         "403 forbidden",

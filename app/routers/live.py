@@ -8,6 +8,7 @@ can tell them apart (a refused handshake would only show an HTTP 403).
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 from functools import lru_cache
@@ -37,14 +38,22 @@ MAX_EPOCH_LENGTH = 32
     "/sessions/{session_id}/tickets",
     status_code=201,
     response_model=TicketPublic,
-    responses=errors(401, 403, 404, 409, 422),
+    responses=errors(401, 403, 404, 409, 422, 429),
 )
 async def create_ticket(
     session_id: uuid.UUID, request: Request, db: SessionDep, user: CurrentUser, ctx: ContextDep
 ) -> TicketPublic:
     """A single-use ticket for this session's live room, valid for a few seconds (30 by
     default), for its members: the teachers and learners of its classes, and the coordinators
-    of its schools as observers. 409 when the room is not open (cancelled, ended, too early)."""
+    of its schools as observers. 409 when the room is not open (cancelled, ended, too early);
+    429 past `PASSERELLE_WS_TICKETS_PER_MINUTE` requests for this session in a minute."""
+    live_tickets.spend_ticket_request(
+        ctx.ticket_budget,
+        user_id=user.id,
+        session_id=session_id,
+        limit=ctx.settings.ws_tickets_per_minute,
+        now_s=time.monotonic(),
+    )
     issued = await live_tickets.issue_ticket(
         db,
         actor=user,

@@ -6,8 +6,8 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
+from app.core.schemas import Instant
 from app.notifications import feed
 from app.notifications.schemas import MarkedRead, MarkRead, NotificationFeed, NotificationPublic
 from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
@@ -24,7 +24,7 @@ async def list_notifications(
     offset: Offset = 0,
     unread: Annotated[bool | None, Query(description="Only unread (true) or read (false)")] = None,
     since: Annotated[
-        AwareDatetime | None,
+        Instant | None,
         Query(description="Only those created after this instant (poll with the newest seen)"),
     ] = None,
 ) -> NotificationFeed:

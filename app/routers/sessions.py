@@ -7,11 +7,10 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import AwareDatetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.classes.tables import SchoolClass
-from app.core.schemas import Page
+from app.core.schemas import Instant, Page
 from app.core.tables import utcnow
 from app.organisations.tables import Organisation
 from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
@@ -78,8 +77,8 @@ async def common_slots(
     db: SessionDep,
     user: CurrentUser,
     duration_minutes: Annotated[int, Query(gt=0, le=480)],
-    start: Annotated[AwareDatetime | None, Query(description="Default: now")] = None,
-    end: Annotated[AwareDatetime | None, Query(description="Default: start + 4 weeks")] = None,
+    start: Annotated[Instant | None, Query(description="Default: now")] = None,
+    end: Annotated[Instant | None, Query(description="Default: start + 4 weeks")] = None,
     limit: Limit = 50,
 ) -> SlotList:
     """Ranked common slots of every member class, DST, holidays, terms and bookings applied."""
@@ -167,8 +166,8 @@ async def list_sessions(
     exchange_id: Annotated[uuid.UUID | None, Query()] = None,
     class_id: Annotated[uuid.UUID | None, Query()] = None,
     teacher_id: Annotated[uuid.UUID | None, Query()] = None,
-    start: Annotated[AwareDatetime | None, Query()] = None,
-    end: Annotated[AwareDatetime | None, Query()] = None,
+    start: Annotated[Instant | None, Query()] = None,
+    end: Annotated[Instant | None, Query()] = None,
     status: Annotated[SessionStatus | None, Query()] = None,
 ) -> Page[SessionPublic]:
     """The sessions the caller can see, paged; filter by exchange, class, teacher, time range

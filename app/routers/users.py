@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query, Response
 from app.accounts import users
 from app.accounts.schemas import GuardianLinkCreate, Role, UserCreate, UserPublic, UserUpdate
 from app.core.schemas import Page
+from app.core.tables import utcnow
+from app.families import birth_dates
 from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
 from app.routers.responses import AUTHED, errors
 
@@ -57,9 +59,13 @@ async def update_user(
     user_id: uuid.UUID, body: UserUpdate, db: SessionDep, user: CurrentUser
 ) -> UserPublic:
     """Change an account; which fields a caller may set depends on their role
-    (`field_not_allowed` otherwise).
-    """
-    return UserPublic.model_validate(await users.update(db, actor=user, user_id=user_id, data=body))
+    (`field_not_allowed` otherwise). A learner's changed birth date is audited, and told to
+    their guardians when it moves the learner across the digital-consent age
+    (docs/families.md)."""
+    updated = await birth_dates.update_user(
+        db, actor=user, user_id=user_id, data=body, now=utcnow()
+    )
+    return UserPublic.model_validate(updated)
 
 
 @router.delete("/users/{user_id}", status_code=204, responses=errors(401, 403, 404, 409))

@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
-from app.core.schemas import Input, Output, TimeZoneName
+from app.core.schemas import Input, Instant, Output, TimeZoneName
 
 SessionStatus = Literal["scheduled", "live", "ended", "cancelled"]
 
@@ -22,7 +22,7 @@ class Recurrence(Input):
 
 class SessionCreate(Input):
     title: str = Field(min_length=1, max_length=200)
-    starts_at: AwareDatetime
+    starts_at: Instant
     duration_minutes: int = Field(gt=0, le=480)
     recurrence: Recurrence | None = None
     timezone: TimeZoneName | None = Field(
@@ -34,7 +34,7 @@ class SessionCreate(Input):
 
 class SessionUpdate(Input):
     title: str | None = Field(default=None, min_length=1, max_length=200)
-    starts_at: AwareDatetime | None = None
+    starts_at: Instant | None = None
     duration_minutes: int | None = Field(default=None, gt=0, le=480)
     apply_to: Literal["this", "this_and_following"] = Field(
         default="this",

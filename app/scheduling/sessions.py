@@ -21,9 +21,9 @@ from app.core.tables import utcnow
 from app.matching import exchanges
 from app.matching.tables import Exchange, ExchangeClass
 from app.notifications import service as notifications
+from app.scheduling import expansion
 from app.scheduling.member_calendars import member_calendars, member_classes
 from app.scheduling.rules.checks import find_conflicts, find_warnings
-from app.scheduling.rules.recurrence import RecurrenceError, expand_rrule
 from app.scheduling.rules.slots import Conflict as ScheduleConflict
 from app.scheduling.schemas import Notice, SessionCreate, SessionUpdate
 from app.scheduling.tables import LiveSession, SessionSeries
@@ -131,10 +131,7 @@ async def create(
     zone_name = data.timezone or await _organiser_zone(db, actor, exchange)
     first_local = data.starts_at.astimezone(ZoneInfo(zone_name))
     if data.recurrence is not None:
-        try:
-            starts = expand_rrule(data.recurrence.rrule, first_local)
-        except RecurrenceError as exc:
-            raise InvalidInput("body.recurrence.rrule", str(exc)) from exc
+        starts = await expansion.expand(data.recurrence.rrule, first_local)
     else:
         starts = [first_local]
     if not starts:

@@ -217,7 +217,8 @@ async def test_processes_share_rooms_through_redis(live_settings: Settings, worl
     async with live_server(live_settings) as one, live_server(live_settings) as two:
         assert one.hub.process_id != two.hub.process_id
         session_id = await new_session(one.http, world.exchange, world.t_fr)
-        teacher = await LiveClient.join(one, world.t_fr, session_id)
+        # the Finnish teacher: only they moderate their school's learners
+        teacher = await LiveClient.join(one, world.t_fi, session_id)
         far = [await LiveClient.join(two, a, session_id) for a in world.learners_fi[:3]]
         near = await LiveClient.join(one, world.learners_fr[12], session_id)
         await teacher.wait_count(lambda f: f["type"] == "presence.joined", 4)

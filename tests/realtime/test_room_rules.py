@@ -157,7 +157,8 @@ async def test_a_repeated_command_id_is_acknowledged_and_applied_once(
 async def test_teachers_mute_delete_and_remove(server: LiveServer, world: World) -> None:
     session_id = await new_session(server.http, world.exchange, world.t_fr)
     teacher = await LiveClient.join(server, world.t_fr, session_id)
-    loud, rude, calm = world.learners_fr[5], world.learners_fi[5], world.learners_fi[6]
+    # moderation stays within the teacher's own school (test_room_moderation_scope.py)
+    loud, rude, calm = world.learners_fr[5], world.learners_fr[7], world.learners_fi[6]
     loud_c = await LiveClient.join(server, loud, session_id)
     rude_tabs = [await LiveClient.join(server, rude, session_id) for _ in range(2)]
     calm_c = await LiveClient.join(server, calm, session_id)

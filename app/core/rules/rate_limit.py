@@ -33,5 +33,13 @@ class FailureWindow:
         self._trim(key, now)
         self._events[key].append(now)
 
+    def forget(self, key: str, at: float) -> None:
+        """Take back one event recorded at `at` (an attempt that turned out to succeed)."""
+        events = self._events.get(key)
+        if events is not None and at in events:
+            events.remove(at)
+            if not events:
+                del self._events[key]
+
     def clear(self, key: str) -> None:
         self._events.pop(key, None)

@@ -23,6 +23,8 @@ ALGORITHM = "HS256"
 CLOCK_SKEW_S = 30  # tolerated difference between our clocks for `iat`
 TokenKind = Literal["access", "refresh", "ws_ticket"]
 _REQUIRED = ("exp", "iat", "sub", "aud", "iss")
+# No token we issue lives longer (refresh tokens: at most 90 days); a longer one is forged.
+MAX_LIFETIME_S = 91 * 86400
 
 
 class InvalidToken(Exception):
@@ -103,7 +105,12 @@ class KeyRing:
             raise InvalidToken(str(exc)) from exc
         except (TypeError, ValueError, OverflowError) as exc:  # e.g. `"exp": [1]`, `1e999`
             raise InvalidToken("malformed claims") from exc
-        if claims["iat"] > time.time() + CLOCK_SKEW_S:
+        exp, iat = claims["exp"], claims["iat"]
+        if type(exp) is not int or type(iat) is not int:  # jose takes "123" and 1e308 as ints
+            raise InvalidToken("exp and iat must be integers")
+        if not 0 < exp - iat <= MAX_LIFETIME_S:
+            raise InvalidToken("lifetime out of range")
+        if iat > time.time() + CLOCK_SKEW_S:
             raise InvalidToken("issued in the future")
         if claims.get("typ") != kind:
             raise InvalidToken("wrong token kind")

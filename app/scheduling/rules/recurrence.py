@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
 
+from app.scheduling.rules.recurrence_bounds import feasibility_problem
+
 
 class RecurrenceError(ValueError):
     """A recurrence rule that cannot be expanded into a bounded series; the message says why."""
@@ -97,13 +99,18 @@ def expand_rrule(
     UNTIL may be a date (the whole local date included), a UTC date-time (`...Z`, compared as
     an instant) or a floating date-time (the organiser's wall clock). Raises RecurrenceError
     for unparseable text, DTSTART in the text, no COUNT/UNTIL or both, COUNT below 1, more
-    than `max_occurrences` occurrences, or a rule that yields no occurrence at all."""
+    than `max_occurrences` occurrences, a rule that yields no occurrence at all, and before any
+    expansion, a rule refused by `recurrence_bounds` (minutely or secondly, or filters no
+    calendar day meets)."""
     tz = first_start_local.tzinfo
     if not isinstance(tz, ZoneInfo):
         raise RecurrenceError("first_start_local must be an aware datetime in a ZoneInfo zone")
     if max_occurrences < 1:
         raise RecurrenceError("max_occurrences must be at least 1")
     parts = _parts(rrule)
+    problem = feasibility_problem(parts)
+    if problem is not None:
+        raise RecurrenceError(problem)
     if "COUNT" in parts and "UNTIL" in parts:
         raise RecurrenceError("the rule has both COUNT and UNTIL; RFC 5545 allows only one")
     exact_until: datetime | None = None
