@@ -36,6 +36,26 @@ SECRET_PREFIXES = (
 _KEPT_SUFFIX = re.compile(r"^[^/]+(\.ics|/accept)$", re.IGNORECASE)
 
 
+async def send_error(
+    send: Send,
+    status: int,
+    payload: dict[str, object],
+    language: str,
+    extra_headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
+    """Answer an error in the contract's shape from a middleware, in `language`."""
+    body = json.dumps(payload).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"content-language", language.encode()),
+        (b"vary", b"Accept-Language"),
+        *extra_headers,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 def loggable_path(path: str) -> str:
     """The path as it may be logged: no query string is ever passed in, and everything after a
     secret-bearing prefix is masked (a plain `.ics` or `/accept` suffix is kept)."""
@@ -158,20 +178,7 @@ class BodyLimitMiddleware:
             negotiate(Headers(scope=scope).get("accept-language")),
             "payload_too_large",
         )
-        body = json.dumps(error_body("payload_too_large", message)).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"content-language", language.encode()),
-                    (b"vary", b"Accept-Language"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 413, error_body("payload_too_large", message), language)
 
 
 class _TooLarge(HTTPException):

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core.errors import error_body
 from app.core.rules import error_texts
 from app.core.rules.languages import DEFAULT_LANGUAGE, negotiate
+from app.middleware import send_error
 
 NUL = "\x00"
 _ENGLISH = "must not contain a NUL character"
@@ -109,17 +110,4 @@ async def _reject(scope: Scope, send: Send, field: str) -> None:
     payload = error_body(
         "validation_error", message, [{"field": field, "message": detail, "type": "nul_character"}]
     )
-    body = json.dumps(payload).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 422,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"content-language", language.encode()),
-                (b"vary", b"Accept-Language"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_error(send, 422, payload, language)

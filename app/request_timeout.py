@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import error_body
 from app.core.rules import error_texts
 from app.core.rules.languages import negotiate
+from app.middleware import send_error
 
 RETRY_AFTER_S = 5
 ENGLISH = "The server took too long to answer; try again."
@@ -47,9 +47,5 @@ class RequestTimeoutMiddleware:
             message, language = error_texts.localise(
                 ENGLISH, negotiate(Headers(scope=scope).get("accept-language")), "request_timeout"
             )
-            answer = JSONResponse(
-                error_body("request_timeout", message),
-                status_code=503,
-                headers={"Retry-After": str(RETRY_AFTER_S), "Content-Language": language},
-            )
-            await answer(scope, receive, send)
+            retry = (b"retry-after", str(RETRY_AFTER_S).encode())
+            await send_error(send, 503, error_body("request_timeout", message), language, (retry,))
