@@ -103,10 +103,23 @@ def settings(database_url: str) -> Settings:
     )
 
 
+# Building the routes costs about half a second an app; tests on the same settings share one
+# app object, and each test still runs its own lifespan (engine, broker, background loops and
+# the bootstrap admin are made anew in `app.state`), so nothing but the routes carries over.
+_APPS: dict[str, FastAPI] = {}
+
+
+def shared_app(settings: Settings) -> FastAPI:
+    key = settings.model_dump_json()
+    if key not in _APPS:
+        _APPS[key] = create_app(settings)
+    return _APPS[key]
+
+
 @pytest.fixture
 async def application(settings: Settings) -> AsyncIterator[FastAPI]:
     await _empty_tables(settings.database_url)
-    application = create_app(settings)
+    application = shared_app(settings)
     async with LifespanManager(application):
         yield application
 
