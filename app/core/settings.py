@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     ws_chat_max_chars: int = Field(default=2000, ge=1, le=4000)
     ws_rate_per_second: float = Field(default=5.0, gt=0)
     ws_rate_burst: int = Field(default=20, ge=1)
+    # a teacher's room controls (end, remove, mute, delete, poll, breakout, activity): own budget
+    ws_control_rate_per_second: float = Field(default=2.0, gt=0)
+    ws_control_burst: int = Field(default=10, ge=1)
     ws_rate_strikes: int = Field(default=20, ge=1)  # refused commands in the window -> 4008
     ws_rate_strike_window_s: float = Field(default=10.0, gt=0)
     ws_max_connections_per_user: int = Field(default=3, ge=1)

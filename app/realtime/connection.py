@@ -43,6 +43,7 @@ class Connection:
         queue_limit: int,
         close_timeout: float,
         bucket: TokenBucket,
+        control_bucket: TokenBucket,
         strikes: StrikeWindow,
         on_overflow: Callable[[], None] = lambda: None,
         language: str = DEFAULT_LANGUAGE,
@@ -53,6 +54,7 @@ class Connection:
         self.member: RoomMember | None = None
         self.after: int | None = None  # room events up to this seq are in the welcome already
         self.bucket = bucket
+        self.control_bucket = control_bucket  # a teacher's room controls
         self.strikes = strikes
         self.peak_queued = 0
         self._ws = websocket

@@ -19,6 +19,7 @@ from app.core.rules import error_texts
 from app.live import protocol
 from app.live.apply import RoomCall, apply
 from app.live.protocol import CloseCode, CommandRefused, RoomMember, RoomRefused
+from app.realtime.limits import TokenBucket
 
 if TYPE_CHECKING:
     from app.realtime.connection import Connection
@@ -45,29 +46,46 @@ def _too_big(text: str | None, data: bytes | None, limit: int) -> bool:
     return len(text) > limit or len(text.encode()) > limit
 
 
-def _within_limits(hub: Hub, connection: Connection, text: str | None, data: bytes | None) -> bool:
-    """Size and rate: a frame over either is dropped (and, past the limits, the connection)."""
-    if _too_big(text, data, hub.settings.ws_max_frame_bytes):
-        connection.abort(CloseCode.FRAME_TOO_BIG, "frame too big")
-        return False
+def _bucket(
+    connection: Connection, command: protocol.ClientCommand | protocol.Error
+) -> TokenBucket:
+    """A teacher's room controls (end, remove, mute, delete, poll, breakout, activity) spend a
+    budget of their own: a teacher who has just chatted fast can still stop the room."""
+    member = connection.member
+    if (
+        member is not None
+        and member.role == "teacher"
+        and not isinstance(command, protocol.Error)
+        and command.type in protocol.TEACHER_COMMANDS
+    ):
+        return connection.control_bucket
+    return connection.bucket
+
+
+def _within_rate(connection: Connection, command: protocol.ClientCommand | protocol.Error) -> bool:
+    """A command past its budget is dropped with `rate_limited` (echoing its `id`); a client that
+    keeps exceeding it loses the connection (4008)."""
     now = asyncio.get_running_loop().time()
-    if not connection.bucket.take(now):
-        send_error(
-            connection,
-            protocol.Error(id=None, code="rate_limited", message="Too many commands: slow down."),
-        )
-        if connection.strikes.strike(now):
-            connection.close(CloseCode.SLOW_DOWN, "rate limit exceeded")
-        return False
-    return True
+    if _bucket(connection, command).take(now):
+        return True
+    send_error(
+        connection,
+        protocol.Error(id=command.id, code="rate_limited", message="Too many commands: slow down."),
+    )
+    if connection.strikes.strike(now):
+        connection.close(CloseCode.SLOW_DOWN, "rate limit exceeded")
+    return False
 
 
 async def handle_frame(
     hub: Hub, room: Room, connection: Connection, text: str | None, data: bytes | None
 ) -> None:
-    if not _within_limits(hub, connection, text, data):
+    if _too_big(text, data, hub.settings.ws_max_frame_bytes):
+        connection.abort(CloseCode.FRAME_TOO_BIG, "frame too big")
         return
-    command = protocol.parse_command(text)
+    command = protocol.parse_command(text)  # bounded by the size limit; it names the budget
+    if not _within_rate(connection, command):
+        return
     if isinstance(command, protocol.Error):
         send_error(connection, command)
         return

@@ -170,6 +170,11 @@ class Hub:
             bucket=TokenBucket(
                 rate=settings.ws_rate_per_second, burst=settings.ws_rate_burst, now=loop.time()
             ),
+            control_bucket=TokenBucket(
+                rate=settings.ws_control_rate_per_second,
+                burst=settings.ws_control_burst,
+                now=loop.time(),
+            ),
             strikes=StrikeWindow(
                 limit=settings.ws_rate_strikes, window_s=settings.ws_rate_strike_window_s
             ),

@@ -1,9 +1,10 @@
 """Live rooms: tickets (HTTP), the room itself (WebSocket), and its AsyncAPI description.
 
 The WebSocket handshake checks, in this order: the `Origin` (browsers send one; it must be in
-`PASSERELLE_ALLOWED_ORIGINS`, else 1008), the ticket (4001), then the session and the member
-(4004, 4003, 4008). Refusals accept the socket and close it at once with the code, so clients
-can tell them apart (a refused handshake would only show an HTTP 403).
+`PASSERELLE_ALLOWED_ORIGINS`, else HTTP 403 before the upgrade: a hostile page never gets a
+socket), the ticket (4001), then the session and the member (4004, 4003, 4008). Those later
+refusals accept the socket and close it at once with their code, so clients can tell them apart
+(a refused handshake would only show an HTTP 403).
 """
 
 from __future__ import annotations
@@ -124,10 +125,11 @@ async def live_room(websocket: WebSocket, session_id: str) -> None:
     request's `Accept-Language`) for the language of `error` events. See CONTRACT.md and
     `GET /asyncapi.json` for the messages, docs/realtime.md for the guarantees."""
     ctx: AppContext = websocket.app.state.ctx
-    await websocket.accept()
     if not _origin_allowed(websocket.headers.get("origin"), ctx.settings.origins):
+        # closed before `accept`: the ASGI server answers the upgrade with HTTP 403
         await websocket.close(CloseCode.POLICY_VIOLATION, "origin not allowed")
         return
+    await websocket.accept()
     params = websocket.query_params
     try:
         room = uuid.UUID(session_id)

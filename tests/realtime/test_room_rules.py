@@ -86,7 +86,8 @@ async def test_rate_and_frame_limits_close_the_offender(
         assert [f["id"] for f in learner.of_type("pong")] == ["p0", "p1", "p2"]
         errors = learner.of_type("error")
         assert {e["code"] for e in errors} == {"rate_limited"}
-        assert len(errors) == 5  # the fifth refusal within the window closes
+        # each refusal names the command it refused; the fifth within the window closes
+        assert [e["id"] for e in errors] == ["p3", "p4", "p5", "p6", "p7"]
         assert learner.close_reason == "rate limit exceeded"
         # A frame over 64 KiB closes its connection (1009), and only that one.
         teacher = await LiveClient.join(server, world.t_fi, session_id)
@@ -97,6 +98,27 @@ async def test_rate_and_frame_limits_close_the_offender(
         assert (await teacher.command("chat.send", text="after"))["type"] == "ack"
         await teacher.wait_for(lambda f: f["type"] == "chat.message")
         assert chat_texts(teacher.frames) == ["after"]
+        await teacher.close()
+
+
+async def test_a_teacher_who_chatted_fast_can_still_stop_the_room(
+    live_settings: Settings, world: World
+) -> None:
+    limited = live_settings.model_copy(update={"ws_rate_burst": 2, "ws_rate_per_second": 0.1})
+    async with live_server(limited) as server:
+        session_id = await new_session(server.http, world.exchange, world.t_fr)
+        teacher = await LiveClient.join(server, world.t_fr, session_id)
+        learner = await LiveClient.join(server, world.learners_fr[0], session_id)
+        for text in ("one", "two"):
+            assert (await teacher.command("chat.send", text=text))["type"] == "ack"
+        refused = await teacher.command("chat.send", id="c3", text="three")
+        assert (refused["type"], refused["code"], refused["id"]) == ("error", "rate_limited", "c3")
+        # The chat budget is spent; the room's controls have their own.
+        muted = await teacher.command("member.mute", user_id=world.learners_fr[0].id, minutes=5)
+        assert muted["type"] == "ack"
+        assert (await teacher.command("session.end"))["type"] == "ack"
+        assert await learner.wait_closed() is not None
+        assert chat_texts(learner.frames) == ["one", "two"]
         await teacher.close()
 
 
