@@ -6,6 +6,7 @@ connection step or command; nothing here holds a session across messages.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -136,8 +137,9 @@ async def join(
 
 
 async def leave(db: AsyncSession, *, connection_id: uuid.UUID, presence: FreshnessCutoff) -> bool:
-    """Close a connection's interval: True when it was the member's last open connection in a
-    room that goes on (the room then announces that they left)."""
+    """Close a connection's interval at `presence.now` (when its socket closed, also when this
+    is a retry): True when it was the member's last open connection in a room that goes on (the
+    room then announces that they left)."""
     interval = (
         await db.scalars(
             select(PresenceInterval).where(col(PresenceInterval.connection_id) == connection_id)
@@ -163,14 +165,26 @@ async def rooms_with(db: AsyncSession, *, user_id: uuid.UUID) -> list[uuid.UUID]
     return list(found)
 
 
-async def heartbeat(db: AsyncSession, *, process_id: str, now: datetime) -> None:
-    await db.execute(
-        update(PresenceInterval)
-        .where(
-            col(PresenceInterval.process_id) == process_id, col(PresenceInterval.left_at).is_(None)
+HEARTBEAT_CHUNK = 500  # connection ids per UPDATE
+
+
+async def heartbeat(
+    db: AsyncSession, *, connection_ids: Sequence[uuid.UUID], now: datetime
+) -> None:
+    """Refresh the open intervals of the connections a process still serves, and only those:
+    an interval whose socket is gone but whose leave failed (the broker or the database was
+    down) goes stale at its last heartbeat, and the sweeper closes it there."""
+    for start in range(0, len(connection_ids), HEARTBEAT_CHUNK):
+        await db.execute(
+            update(PresenceInterval)
+            .where(
+                col(PresenceInterval.connection_id).in_(
+                    connection_ids[start : start + HEARTBEAT_CHUNK]
+                ),
+                col(PresenceInterval.left_at).is_(None),
+            )
+            .values(last_heartbeat=now)
         )
-        .values(last_heartbeat=now)
-    )
 
 
 async def rooms_with_stale_presence(

@@ -59,6 +59,16 @@ class Emitted:
     duplicate_of: int | None = None
 
 
+@dataclass(frozen=True)
+class UnsentLeave:
+    """A closed socket whose presence interval could not be closed yet."""
+
+    session_id: uuid.UUID
+    connection_id: uuid.UUID
+    member: RoomMember
+    at: FreshnessCutoff  # when the socket closed
+
+
 class Hub:
     def __init__(
         self,
@@ -84,6 +94,7 @@ class Hub:
         self.rooms: dict[uuid.UUID, Room] = {}
         self._rooms_lock = asyncio.Lock()
         self._serving: set[Connection] = set()
+        self._unsent_leaves: list[UnsentLeave] = []
         self._idle = asyncio.Event()
         self._idle.set()
         self._stopping = False
@@ -112,6 +123,7 @@ class Hub:
             connection.abort(CloseCode.RESTARTING, "server restarting: resume")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), self.settings.ws_close_timeout_s)
+        await self.retry_leaves()  # what is still unsent then, the other processes' sweep closes
         async with self._rooms_lock:
             for room in list(self.rooms.values()):
                 await room.close()
@@ -303,14 +315,37 @@ class Hub:
         return [protocol.encode(welcome), *(event.data.decode() for event in replay)]
 
     async def _leave(self, room: Room, connection: Connection, member: RoomMember) -> None:
-        async def build(db: AsyncSession) -> list[protocol.RoomEventModel]:
-            last = await live_rooms.leave(db, connection_id=connection.id, presence=self.presence())
-            return [protocol.PresenceLeft(member=member.public())] if last else []
-
+        leave = UnsentLeave(room.session_id, connection.id, member, self.presence())
         try:
-            await self.emit(room.session_id, build)
-        except Exception:  # the sweeper closes the interval later if this fails
-            log.exception("leaving a live room failed", extra={"session_id": room.key})
+            await self._send_leave(leave)
+        except Exception:  # the broker or the database is down: the sweeper retries it
+            log.warning(
+                "leaving a live room failed; retried by the sweeper",
+                extra={"session_id": room.key},
+                exc_info=True,
+            )
+            self._unsent_leaves.append(leave)
+
+    async def _send_leave(self, leave: UnsentLeave) -> None:
+        async def build(db: AsyncSession) -> list[protocol.RoomEventModel]:
+            last = await live_rooms.leave(db, connection_id=leave.connection_id, presence=leave.at)
+            return [protocol.PresenceLeft(member=leave.member.public())] if last else []
+
+        await self.emit(leave.session_id, build)
+
+    async def retry_leaves(self) -> None:
+        """Close, at the time their sockets closed, the intervals whose leave failed."""
+        pending, self._unsent_leaves = self._unsent_leaves, []
+        for index, leave in enumerate(pending):
+            try:
+                await self._send_leave(leave)
+            except Exception:  # still down: keep them for the next sweep
+                self._unsent_leaves.extend(pending[index:])
+                return
+
+    def live_connection_ids(self) -> list[uuid.UUID]:
+        """The connections this process still serves: the only ones it heartbeats."""
+        return [connection.id for connection in self._serving]
 
     # --- room events ---------------------------------------------------------------------
 

@@ -50,11 +50,16 @@ class Room:
         self._pump = asyncio.create_task(self._run(), name=f"room-{self.key}")
 
     async def close(self) -> None:
+        """Stop reading and unsubscribe; a broker that is down cannot be told, and need not be
+        (its subscription died with the connection)."""
         if self._pump is not None:
             self._pump.cancel()
             await asyncio.gather(self._pump, return_exceptions=True)
         if self._subscription is not None:
-            await self._subscription.close()
+            try:
+                await self._subscription.close()
+            except Exception:
+                log.warning("closing a room subscription failed", extra={"session_id": self.key})
 
     def add(self, connection: Connection) -> None:
         self.connections[connection.id] = connection

@@ -1,7 +1,7 @@
-"""The live rooms' sweeper, one per process: it refreshes this process's presence heartbeats
-(while it serves connections), forgets expired ticket uses, closes the presence that silent
-processes left open (at their last heartbeat, announcing `presence.left`), and ends rooms past
-their scheduled end plus grace."""
+"""The live rooms' sweeper, one per process: it retries the leaves that failed, refreshes the
+presence heartbeats of the connections this process still serves, forgets expired ticket uses,
+closes the presence that silent processes left open (at their last heartbeat, announcing
+`presence.left`), and ends rooms past their scheduled end plus grace."""
 
 from __future__ import annotations
 
@@ -33,9 +33,12 @@ def sweeper_loop(hub: Hub) -> Loop:
     async def step() -> None:
         nonlocal next_heartbeat
         now_s = asyncio.get_running_loop().time()
+        await hub.retry_leaves()
         if hub.serving and now_s >= next_heartbeat:
             async with unit_of_work(hub.db_factory) as db:
-                await live_rooms.heartbeat(db, process_id=hub.process_id, now=hub.clock())
+                await live_rooms.heartbeat(
+                    db, connection_ids=hub.live_connection_ids(), now=hub.clock()
+                )
                 # real time, as the ticket's own expiry
                 await live_rooms.forget_used_tickets(db, now=utcnow())
             next_heartbeat = now_s + settings.ws_presence_heartbeat_s

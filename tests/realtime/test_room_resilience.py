@@ -181,13 +181,17 @@ async def test_silent_presence_expires_and_the_schedule_ends_the_room(
         teacher = await LiveClient.join(server, world.t_fr, session_id)
         ghost = await LiveClient.join(server, world.learners_fr[11], session_id)
         sid = uuid.UUID(session_id)
-        # The ghost's interval now belongs to a process that stopped answering.
+        # The ghost's interval now belongs to a connection of a process that stopped answering.
         async with server.app.state.ctx.db_factory() as db:
             await db.execute(
                 update(PresenceInterval)
                 .where(col(PresenceInterval.user_id) == uuid.UUID(world.learners_fr[11].id))
                 .where(col(PresenceInterval.session_id) == sid)
-                .values(process_id="crashed", last_heartbeat=utcnow() - timedelta(minutes=1))
+                .values(
+                    process_id="crashed",
+                    connection_id=uuid.uuid4(),
+                    last_heartbeat=utcnow() - timedelta(minutes=1),
+                )
             )
             await db.commit()
         left = await teacher.wait_for(lambda f: f["type"] == "presence.left")

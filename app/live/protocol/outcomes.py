@@ -7,7 +7,7 @@ from enum import IntEnum
 
 
 class CloseCode(IntEnum):
-    POLICY_VIOLATION = 1008  # bad Origin
+    POLICY_VIOLATION = 1008  # policy (a bad Origin gets HTTP 403 before the upgrade)
     FRAME_TOO_BIG = 1009
     SERVER_ERROR = 1011
     RESTARTING = 1012
