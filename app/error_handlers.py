@@ -14,13 +14,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.db import is_database_unavailable
 from app.core.errors import AppError, error_body
 from app.core.rules import error_texts
 from app.core.rules.languages import DEFAULT_LANGUAGE, negotiate
 
 log = logging.getLogger(__name__)
+DATABASE_RETRY_AFTER_S = 5
 
 HTTP_CODES = {
     400: "bad_request",
@@ -123,6 +126,27 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return _response(code, message, language, status_code=exc.status_code, headers=exc.headers)
 
 
+async def _unavailable_or_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A database that cannot be reached (or dropped the connection) is 503
+    `database_unavailable` with `Retry-After`, for a client to try again; anything else of these
+    kinds is a bug (500)."""
+    if not is_database_unavailable(exc):
+        return await _unexpected(request, exc)
+    log.warning("database unavailable", extra={"error": repr(exc)[:300]})
+    message, language = error_texts.localise(
+        "The database is unavailable; try again shortly.",
+        language_of(request),
+        "database_unavailable",
+    )
+    return _response(
+        "database_unavailable",
+        message,
+        language,
+        status_code=503,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error", exc_info=exc)
     message, language = error_texts.localise(
@@ -137,4 +161,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    # handled where raised (not re-raised to the server like `Exception`): a database outage
+    app.add_exception_handler(DBAPIError, _unavailable_or_unexpected)
+    app.add_exception_handler(OSError, _unavailable_or_unexpected)
     app.add_exception_handler(Exception, _unexpected)

@@ -70,7 +70,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(
+            settings.database_url, connect_timeout_s=settings.database_connect_timeout_s
+        )
         broker = make_broker(
             settings.broker_url,
             prefix=settings.broker_key_prefix,

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,7 +27,7 @@ from app.core.errors import AppError
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, connect_timeout_s: float = 2.0) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         kwargs: dict[str, Any] = {}
@@ -35,7 +36,60 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # A server that does not answer costs a request at most `connect_timeout_s` (then 503
+    # `database_unavailable`), not the driver's 60 s; pre-ping drops the connections a
+    # restarted server killed, so the pool recovers without a process restart.
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=connect_timeout_s * 5,
+        connect_args={"timeout": connect_timeout_s},
+    )
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the database cannot be reached or dropped the
+    connection, as opposed to refusing a statement: the request may be retried later."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # the cause chain, bounded
+        if seen is None:
+            return False
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, (OperationalError, InterfaceError)):
+            return True
+        if type(seen).__name__ in _DRIVER_UNAVAILABLE:
+            return True
+        # refused, reset, unreachable, timed out: only when the driver or the pool raised it
+        if isinstance(seen, OSError) and _raised_in_database_code(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _raised_in_database_code(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(("asyncpg", "sqlalchemy", "aiosqlite")):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+# asyncpg's own names for "the server went away" (matched by name: the core needs no driver)
+_DRIVER_UNAVAILABLE = frozenset(
+    {
+        "CannotConnectNowError",
+        "ConnectionDoesNotExistError",
+        "ConnectionFailureError",
+        "TooManyConnectionsError",
+        "AdminShutdownError",
+        "CrashShutdownError",
+    }
+)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

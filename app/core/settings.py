@@ -136,6 +136,9 @@ class Settings(BaseSettings):
     # an HTTP request whose answer has not started within this many seconds gets 503
     # `request_timeout` (its work is cancelled); a started answer (a CSV stream) is not cut
     request_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    # a database server that does not answer a new connection within this: 503
+    # `database_unavailable` (PostgreSQL; SQLite is a file)
+    database_connect_timeout_s: float = Field(default=2.0, gt=0, le=60)
     # how many server processes share this configuration (`python -m app.serve --workers`)
     workers: int = Field(default=1, ge=1, le=256)
     log_json: bool = True

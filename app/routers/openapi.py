@@ -47,9 +47,10 @@ def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
 
 def generic_codes(route: RouteContext) -> list[str]:
     """What any operation of its kind can answer: one of the API (an unknown query parameter) or
-    with query parameters or a body, invalid input (422); one that takes a body, a body too
-    large (413); one behind a login, no or a bad access token (401); one behind a login naming a
-    resource in its path, an unknown one (404); any, an answer not started in time (503)."""
+        with query parameters or a body, invalid input (422); one that takes a body, a body too
+        large (413); one behind a login, no or a bad access token (401); one behind a login naming a
+        resource in its path, an unknown one (404); any, an answer not started in time or a database
+    that cannot be reached (503)."""
     dependant = route.dependant
     codes = []
     path = route.path_format or ""
@@ -62,6 +63,7 @@ def generic_codes(route: RouteContext) -> list[str]:
         if dependant.path_params:
             codes.append("404 not_found")
     codes.append("503 request_timeout")  # app/request_timeout.py
+    codes.append("503 database_unavailable")  # app/error_handlers.py
     return codes
 
 

@@ -146,6 +146,14 @@ CODES: Final[dict[str, Texts]] = {
         "es": "El servidor tardó demasiado en responder; inténtelo de nuevo.",
         "fi": "Palvelin vastasi liian hitaasti; yritä uudelleen.",
     },
+    "database_unavailable": {
+        "en": "The database is unavailable; try again shortly.",
+        "fr": "La base de données est indisponible ; réessayez dans un instant.",
+        "it": "Il database non è disponibile; riprova tra poco.",
+        "de": "Die Datenbank ist nicht erreichbar; versuchen Sie es gleich noch einmal.",
+        "es": "La base de datos no está disponible; inténtelo de nuevo en unos instantes.",
+        "fi": "Tietokanta ei ole käytettävissä; yritä hetken kuluttua uudelleen.",
+    },
     "not_ready": {
         "en": "The service is not ready: a dependency is unavailable.",
         "fr": "Le service n'est pas prêt : une dépendance est indisponible.",
