@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import is_database_unavailable
 from app.core.rules import error_texts
 from app.live import protocol
 from app.live.apply import RoomCall, apply
 from app.live.protocol import CloseCode, CommandRefused, RoomMember, RoomRefused
+from app.realtime.broker import is_broker_unavailable
 from app.realtime.limits import TokenBucket
 
 if TYPE_CHECKING:
@@ -97,6 +99,31 @@ async def handle_frame(
     await _run(hub, room, connection, member, command)
 
 
+def _failure(room: Room, command: protocol.ClientCommand, exc: Exception) -> protocol.Error:
+    """What a command that raised answers: a dependency that is down (try again shortly, the
+    connection stays), or a bug (logged)."""
+    if is_broker_unavailable(exc):
+        log.warning("live command: broker unavailable", extra={"session_id": room.key})
+        return protocol.Error(
+            id=command.id,
+            code="broker_unavailable",
+            message="The room's message service is unavailable; try again shortly.",
+        )
+    if is_database_unavailable(exc):
+        log.warning("live command: database unavailable", extra={"session_id": room.key})
+        return protocol.Error(
+            id=command.id,
+            code="database_unavailable",
+            message="The database is unavailable; try again shortly.",
+        )
+    log.error(
+        "live command failed", extra={"session_id": room.key, "type": command.type}, exc_info=exc
+    )
+    return protocol.Error(
+        id=command.id, code="internal_error", message="The command failed; try again."
+    )
+
+
 async def _run(
     hub: Hub,
     room: Room,
@@ -136,15 +163,11 @@ async def _run(
     except RoomRefused as refused:
         connection.close(refused.code, refused.reason)
         return
-    except Exception:
-        log.exception("live command failed", extra={"session_id": room.key, "type": command.type})
-        if not acked:  # stored but not broadcast: the room resumes around the gap
-            send_error(
-                connection,
-                protocol.Error(
-                    id=command.id, code="internal_error", message="The command failed; try again."
-                ),
-            )
+    except Exception as exc:
+        if acked:  # stored but not broadcast: the room resumes around the gap
+            log.exception("live broadcast failed", extra={"session_id": room.key})
+            return
+        send_error(connection, _failure(room, command, exc))
         return
     if emitted.duplicate_of is not None:
         connection.send(protocol.Ack(id=command.id, seq=emitted.duplicate_of, duplicate=True))

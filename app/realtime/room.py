@@ -10,6 +10,7 @@ a client never sees a hole in `seq`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import uuid
@@ -20,6 +21,8 @@ from app.realtime.broker import Broker, RoomEvent, RoomSubscription
 from app.realtime.connection import Connection
 
 log = logging.getLogger(__name__)
+RESUBSCRIBE_FIRST_S = 0.1  # after a lost subscription, doubling up to:
+RESUBSCRIBE_MAX_S = 5.0
 
 _REMOVED = '"type":"member.removed"'
 _ENDED = '"type":"session.ended"'
@@ -72,16 +75,57 @@ class Room:
             connection.close(code, reason)
 
     async def _run(self) -> None:
-        assert self._subscription is not None
-        try:
-            async for event in self._subscription:
-                await self._receive(event)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("room subscription failed", extra={"session_id": self.key})
+        """Deliver the subscription's events; when the broker drops it (a Redis outage), keep the
+        connections and subscribe again with backoff, then catch up from the broker's history
+        (or, if the broker lost it, have everyone resume)."""
+        while True:
+            subscription = self._subscription
+            assert subscription is not None
+            try:
+                async for event in subscription:
+                    await self._receive(event)
+                return  # closed
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning(
+                    "room subscription lost; subscribing again",
+                    extra={"session_id": self.key},
+                    exc_info=True,
+                )
+            await self._resubscribe(subscription)
+
+    async def _resubscribe(self, lost: RoomSubscription) -> None:
+        with contextlib.suppress(Exception):  # its connection is gone already
+            await lost.close()
+        delay = RESUBSCRIBE_FIRST_S
+        while True:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RESUBSCRIBE_MAX_S)
+            try:
+                self._subscription = await self._broker.subscribe_room(self.key)
+            except Exception as exc:
+                log.info("room subscription still down: %r", exc, extra={"session_id": self.key})
+                continue
+            try:
+                caught_up = await self._broker.recover(
+                    self.key, epoch=self._epoch, after=self._last
+                )
+            except Exception as exc:
+                log.info("room history still down: %r", exc, extra={"session_id": self.key})
+                with contextlib.suppress(Exception):
+                    await self._subscription.close()
+                continue
+            break
+        log.info("room subscribed again", extra={"session_id": self.key})
+        if caught_up.events is None or caught_up.epoch != self._epoch:
+            # The broker lost the room's history: everyone resumes with a fresh state.
+            self._epoch, self._last = caught_up.epoch, caught_up.seq
             for connection in list(self.connections.values()):
-                connection.abort(CloseCode.RESTARTING, "room restarting: resume")
+                connection.abort(CloseCode.SLOW_DOWN, "room history lost: resume")
+            return
+        for missed in caught_up.events:
+            self._deliver(missed)
 
     async def _receive(self, event: RoomEvent) -> None:
         if event.epoch != self._epoch:

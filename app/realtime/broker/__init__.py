@@ -105,6 +105,25 @@ class Broker(Protocol):
         """Forget the room's position and history (its session ended)."""
 
 
+_UNAVAILABLE = frozenset({"ConnectionError", "TimeoutError", "BusyLoadingError"})
+
+
+def is_broker_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the broker cannot be reached right now (its
+    server is down, restarting or loading), as opposed to a bug: the command may be retried."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # the cause chain, bounded
+        if seen is None:
+            return False
+        if isinstance(seen, (ConnectionError, BrokerLockTimeout)):
+            return True
+        kind = type(seen)
+        if kind.__module__.startswith("redis") and kind.__name__ in _UNAVAILABLE:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def new_epoch() -> str:
     return secrets.token_hex(8)
 

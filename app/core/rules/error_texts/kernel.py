@@ -146,6 +146,14 @@ CODES: Final[dict[str, Texts]] = {
         "es": "El servidor tardó demasiado en responder; inténtelo de nuevo.",
         "fi": "Palvelin vastasi liian hitaasti; yritä uudelleen.",
     },
+    "broker_unavailable": {
+        "en": "The room's message service is unavailable; try again shortly.",
+        "fr": "Le service de messages de la salle est indisponible ; réessayez dans un instant.",
+        "it": "Il servizio di messaggi della stanza non è disponibile; riprova tra poco.",
+        "de": "Der Nachrichtendienst des Raums ist nicht erreichbar; bitte gleich noch einmal.",
+        "es": "El servicio de mensajes de la sala no está disponible; inténtelo de nuevo en breve.",
+        "fi": "Huoneen viestipalvelu ei ole käytettävissä; yritä hetken kuluttua uudelleen.",
+    },
     "database_unavailable": {
         "en": "The database is unavailable; try again shortly.",
         "fr": "La base de données est indisponible ; réessayez dans un instant.",
