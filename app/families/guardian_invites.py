@@ -7,45 +7,27 @@ by a newer invitation of the same learner to the same address) or seven days old
 
 from __future__ import annotations
 
-import secrets
 import uuid
-from datetime import datetime, timedelta
-from typing import Literal
+from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.accounts.invitations import (
+    INVITE_LIFETIME,
+    InviteGone,
+    claim,
+    invited_account,
+    new_token,
+    open_invite,
+)
 from app.accounts.tables import GuardianLink, User
 from app.accounts.users import MAX_GUARDIANS_PER_LEARNER, normalise_email
 from app.core.audit import audit
-from app.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotAuthenticated, not_found
-from app.core.security.passwords import hash_password
-from app.core.security.tokens import token_digest
+from app.core.errors import AppError, Conflict, Forbidden, not_found
 from app.families.consents import visible_learner
 from app.families.tables import GuardianInvite
-
-INVITE_LIFETIME = timedelta(days=7)
-
-
-class InviteGone(AppError):
-    status_code = 410
-    code = "invite_expired"
-    message = "This invitation has expired; ask the school for a new one."
-
-
-InviteStatus = Literal["open", "accepted", "revoked", "expired"]
-
-
-def invite_status(invite: GuardianInvite, now: datetime) -> InviteStatus:
-    if invite.accepted_at is not None:
-        return "accepted"
-    if invite.revoked_at is not None:
-        return "revoked"
-    if invite.expires_at <= now:
-        return "expired"
-    return "open"
 
 
 async def _managed_learner(db: AsyncSession, actor: User, learner_id: uuid.UUID) -> User:
@@ -107,11 +89,11 @@ async def create(
         )
         .values(revoked_at=now)
     )
-    token = secrets.token_urlsafe(32)
+    token, digest = new_token()
     invite = GuardianInvite(
         learner_id=learner.id,
         email=address,
-        token_hash=token_digest(token),
+        token_hash=digest,
         created_by=actor.id,
         created_at=now,
         expires_at=now + INVITE_LIFETIME,
@@ -183,36 +165,19 @@ async def accept(
     A new address gets a guardian account from `display_name` and `password`. An address that
     already has a guardian account needs that guardian logged in (`caller`); it is linked.
     Any refusal changes nothing (the unit of work rolls back)."""
-    invite = (
-        await db.scalars(
-            select(GuardianInvite).where(col(GuardianInvite.token_hash) == token_digest(token))
-        )
-    ).first()
-    if invite is None:
-        raise not_found("Invitation")
-    status = invite_status(invite, now)
-    if status == "accepted":
-        raise Conflict("This invitation was already used.", code="invite_used")
-    if status == "revoked":
-        raise InviteGone("This invitation was withdrawn by the school.", code="invite_revoked")
-    if status == "expired":
-        raise InviteGone()
+    invite = await open_invite(db, GuardianInvite, token, now)
     learner = await db.get(User, invite.learner_id)
     if learner is None or not learner.is_active:
         raise InviteGone("The learner's account is closed.", code="invite_revoked")
-    # Single use, even against a concurrent accept: only one request flips `accepted_at`.
-    claimed = await db.execute(
-        update(GuardianInvite)
-        .where(
-            col(GuardianInvite.id) == invite.id,
-            col(GuardianInvite.accepted_at).is_(None),
-            col(GuardianInvite.revoked_at).is_(None),
-        )
-        .values(accepted_at=now)
+    await claim(db, GuardianInvite, invite.id, now)
+    guardian, created = await invited_account(
+        db,
+        email=invite.email,
+        role="guardian",
+        caller=caller,
+        display_name=display_name,
+        password=password,
     )
-    if getattr(claimed, "rowcount", 0) != 1:
-        raise Conflict("This invitation was already used.", code="invite_used")
-    guardian, created = await _guardian_account(db, invite.email, caller, display_name, password)
     if not await _linked(db, guardian.id, learner.id):
         if await _guardian_count(db, learner.id) >= MAX_GUARDIANS_PER_LEARNER:
             raise _too_many()
@@ -227,45 +192,3 @@ async def accept(
     await audit(db, guardian, "guardian_invite.accepted", "user", learner.id, details)
     await audit(db, guardian, "guardian.linked", "user", learner.id, details)
     return guardian, learner, created
-
-
-async def _guardian_account(
-    db: AsyncSession,
-    email: str,
-    caller: User | None,
-    display_name: str | None,
-    password: str | None,
-) -> tuple[User, bool]:
-    existing = (await db.scalars(select(User).where(col(User.email) == email))).first()
-    if existing is not None:
-        if existing.role != "guardian" or not existing.is_active:
-            raise Conflict(
-                "This address belongs to an account that cannot be a guardian's.",
-                code="email_taken",
-            )
-        if caller is None:
-            raise NotAuthenticated(
-                "A guardian account with this address exists: log in to accept.",
-                code="login_required",
-            )
-        if caller.id != existing.id:
-            raise Forbidden(
-                "This invitation is for another account.", code="invite_for_another_account"
-            )
-        return existing, False
-    if display_name is None:
-        raise InvalidInput("body.display_name", "required to create the guardian's account")
-    if password is None:
-        raise InvalidInput("body.password", "required to create the guardian's account")
-    guardian = User(
-        email=email,
-        display_name=display_name,
-        role="guardian",
-        password_hash=await hash_password(password),
-    )
-    db.add(guardian)
-    try:
-        await db.flush()
-    except IntegrityError as exc:  # a concurrent request took the address
-        raise Conflict("An account with this e-mail already exists.", code="email_taken") from exc
-    return guardian, True

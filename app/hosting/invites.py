@@ -5,26 +5,27 @@ invitation of the same family to the same address revokes the older, seven days 
 
 from __future__ import annotations
 
-import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.accounts.invitations import (
+    INVITE_LIFETIME,
+    InviteGone,
+    claim,
+    invited_account,
+    new_token,
+    open_invite,
+)
 from app.accounts.tables import User
 from app.accounts.users import normalise_email
 from app.core.audit import audit
-from app.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, not_found
-from app.core.security.passwords import hash_password
-from app.core.security.tokens import token_digest
-from app.families.guardian_invites import InviteGone
+from app.core.errors import Conflict, Forbidden
 from app.hosting.access import keeps, visible_family
 from app.hosting.tables import HostFamily, HostInvite, HostMember
-
-INVITE_LIFETIME = timedelta(days=7)
 
 
 async def create(
@@ -51,11 +52,11 @@ async def create(
         )
         .values(revoked_at=now)
     )
-    token = secrets.token_urlsafe(32)
+    token, digest = new_token()
     invite = HostInvite(
         host_family_id=family.id,
         email=address,
-        token_hash=token_digest(token),
+        token_hash=digest,
         created_by=actor.id,
         created_at=now,
         expires_at=now + INVITE_LIFETIME,
@@ -79,34 +80,19 @@ async def accept(
 ) -> tuple[User, HostFamily, bool]:
     """(host, family, whether the account was created). Used: 409 `invite_used`; revoked or
     expired: 410. A refusal changes nothing."""
-    invite = (
-        await db.scalars(
-            select(HostInvite).where(col(HostInvite.token_hash) == token_digest(token))
-        )
-    ).first()
-    if invite is None:
-        raise not_found("Invitation")
-    if invite.accepted_at is not None:
-        raise Conflict("This invitation was already used.", code="invite_used")
-    if invite.revoked_at is not None:
-        raise InviteGone("This invitation was withdrawn by the school.", code="invite_revoked")
-    if invite.expires_at <= now:
-        raise InviteGone()
+    invite = await open_invite(db, HostInvite, token, now)
     family = await db.get(HostFamily, invite.host_family_id)
     if family is None:
         raise InviteGone("The family is no longer in the pool.", code="invite_revoked")
-    claimed = await db.execute(
-        update(HostInvite)
-        .where(
-            col(HostInvite.id) == invite.id,
-            col(HostInvite.accepted_at).is_(None),
-            col(HostInvite.revoked_at).is_(None),
-        )
-        .values(accepted_at=now)
+    await claim(db, HostInvite, invite.id, now)
+    host, created = await invited_account(
+        db,
+        email=invite.email,
+        role="host",
+        caller=caller,
+        display_name=display_name,
+        password=password,
     )
-    if getattr(claimed, "rowcount", 0) != 1:
-        raise Conflict("This invitation was already used.", code="invite_used")
-    host, created = await _host_account(db, invite.email, caller, display_name, password)
     if await db.get(HostMember, (family.id, host.id)) is None:
         db.add(HostMember(host_family_id=family.id, user_id=host.id, created_at=now))
     await db.execute(
@@ -122,44 +108,3 @@ async def accept(
         {"invite_id": str(invite.id), "host_id": str(host.id)},
     )
     return host, family, created
-
-
-async def _host_account(
-    db: AsyncSession,
-    email: str,
-    caller: User | None,
-    display_name: str | None,
-    password: str | None,
-) -> tuple[User, bool]:
-    existing = (await db.scalars(select(User).where(col(User.email) == email))).first()
-    if existing is not None:
-        if existing.role != "host" or not existing.is_active:
-            raise Conflict(
-                "This address belongs to an account that cannot be a host's.", code="email_taken"
-            )
-        if caller is None:
-            raise NotAuthenticated(
-                "A host account with this address exists: log in to accept.",
-                code="login_required",
-            )
-        if caller.id != existing.id:
-            raise Forbidden(
-                "This invitation is for another account.", code="invite_for_another_account"
-            )
-        return existing, False
-    if display_name is None:
-        raise InvalidInput("body.display_name", "required to create the host's account")
-    if password is None:
-        raise InvalidInput("body.password", "required to create the host's account")
-    host = User(
-        email=email,
-        display_name=display_name,
-        role="host",
-        password_hash=await hash_password(password),
-    )
-    db.add(host)
-    try:
-        await db.flush()
-    except IntegrityError as exc:
-        raise Conflict("An account with this e-mail already exists.", code="email_taken") from exc
-    return host, True

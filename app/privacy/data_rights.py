@@ -29,6 +29,7 @@ from sqlalchemy import JSON, String, Table, Text, cast, delete, or_, select, upd
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from app.accounts.invitations import invite_status
 from app.accounts.tables import ERASED_DOMAIN, GuardianLink, RefreshToken, User
 from app.accounts.users import get_visible
 from app.activities.tables import Reflection, SelfAssessment, WordcloudEntry
@@ -41,7 +42,6 @@ from app.core.audit import audit, is_linked_guardian
 from app.core.audit_table import AuditRecord
 from app.core.errors import Conflict, Forbidden
 from app.core.security.passwords import hash_password
-from app.families.guardian_invites import invite_status
 from app.families.tables import Consent, GuardianInvite
 from app.hosting import privacy as hosting_data
 from app.matching import messages as exchange_threads

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Request, Response
 
+from app.accounts.invitations import invite_status
 from app.accounts.tables import User
 from app.core.schemas import Page
 from app.core.tables import utcnow
@@ -143,7 +144,7 @@ def invite_public(invite: GuardianInvite) -> InvitePublic:
         id=invite.id,
         learner_id=invite.learner_id,
         email=invite.email,
-        status=guardian_invites.invite_status(invite, utcnow()),
+        status=invite_status(invite, utcnow()),
         created_at=invite.created_at,
         expires_at=invite.expires_at,
         accepted_at=invite.accepted_at,
