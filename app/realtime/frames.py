@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -99,23 +100,27 @@ async def handle_frame(
     await _run(hub, room, connection, member, command)
 
 
+# A dependency that is down: the client may try again shortly; the connection stays.
+_UNAVAILABLE: tuple[tuple[Callable[[BaseException], bool], str, str], ...] = (
+    (
+        is_broker_unavailable,
+        "broker_unavailable",
+        "The room's message service is unavailable; try again shortly.",
+    ),
+    (
+        is_database_unavailable,
+        "database_unavailable",
+        "The database is unavailable; try again shortly.",
+    ),
+)
+
+
 def _failure(room: Room, command: protocol.ClientCommand, exc: Exception) -> protocol.Error:
-    """What a command that raised answers: a dependency that is down (try again shortly, the
-    connection stays), or a bug (logged)."""
-    if is_broker_unavailable(exc):
-        log.warning("live command: broker unavailable", extra={"session_id": room.key})
-        return protocol.Error(
-            id=command.id,
-            code="broker_unavailable",
-            message="The room's message service is unavailable; try again shortly.",
-        )
-    if is_database_unavailable(exc):
-        log.warning("live command: database unavailable", extra={"session_id": room.key})
-        return protocol.Error(
-            id=command.id,
-            code="database_unavailable",
-            message="The database is unavailable; try again shortly.",
-        )
+    """What a command that raised answers: a dependency that is down, or a bug (logged)."""
+    for down, code, message in _UNAVAILABLE:
+        if down(exc):
+            log.warning("live command: %s", code, extra={"session_id": room.key})
+            return protocol.Error(id=command.id, code=code, message=message)
     log.error(
         "live command failed", extra={"session_id": room.key, "type": command.type}, exc_info=exc
     )
