@@ -44,9 +44,8 @@ async def _until(
     raise AssertionError(f"the run did not get there in {within} s: {run}")
 
 
-async def test_a_run_whose_process_was_killed_is_failed_by_the_next_process(
-    api: Api, settings: Settings, tmp_path: Path
-) -> None:
+async def _busy_network(api: Api) -> str:
+    """A network whose matching search uses its whole time budget: 24 classes in groups of 3."""
     schools = [
         await api.organisation(country=country, city=city, timezone=zone)
         for country, city, zone in (
@@ -58,28 +57,44 @@ async def test_a_run_whose_process_was_killed_is_failed_by_the_next_process(
     network = await api.network([s["id"] for s in schools])
     for school in schools:
         teacher = await api.user("teacher", school["id"], login_=False)
-        for _ in range(8):  # groups of three among 24 classes: the search uses its budget
+        for _ in range(8):
             await api.school_class(school["id"], [teacher.id], **profile())
-    settings = settings.model_copy(
+    network_id: str = network["id"]
+    return network_id
+
+
+def _slow(settings: Settings) -> Settings:
+    return settings.model_copy(
         update={
             "matching_time_budget_s": 8.0,
             "matching_heartbeat_seconds": HEARTBEAT,
             "matching_stale_seconds": STALE,
         }
     )
+
+
+async def _start_run(http: httpx.AsyncClient, network_id: str, headers: dict[str, str]) -> str:
+    """A run started on the process behind `http`, once it is running there."""
+    started = await http.post(
+        f"{API}/matching/runs", json={"network_id": network_id, "group_size": 3}, headers=headers
+    )
+    assert started.status_code == 202, started.text
+    run_id: str = started.json()["id"]
+    await _until(http, run_id, headers, lambda run: run["status"] == "running", 20)
+    return run_id
+
+
+async def test_a_run_whose_process_was_killed_is_failed_by_the_next_process(
+    api: Api, settings: Settings, tmp_path: Path
+) -> None:
+    network_id = await _busy_network(api)
+    settings = _slow(settings)
     headers = api.admin.headers
     with (tmp_path / "server.log").open("wb") as log:
         with server_process(settings, free_port(), log) as first:
             await first.ready()
             async with httpx.AsyncClient(base_url=first.base_url, timeout=10) as http:
-                started = await http.post(
-                    f"{API}/matching/runs",
-                    json={"network_id": network["id"], "group_size": 3},
-                    headers=headers,
-                )
-                assert started.status_code == 202, started.text
-                run_id = started.json()["id"]
-                await _until(http, run_id, headers, lambda run: run["status"] == "running", 20)
+                run_id = await _start_run(http, network_id, headers)
             first.kill()
 
         orphan = await _run(api.client, run_id, headers)
@@ -91,5 +106,34 @@ async def test_a_run_whose_process_was_killed_is_failed_by_the_next_process(
                 run = await _until(
                     http, run_id, headers, lambda run: run["status"] != "running", 6 * STALE
                 )
+    assert run["status"] == "failed"
+    assert run["error"] == "interrupted: the process running it stopped"
+
+
+async def test_a_run_whose_process_was_killed_is_failed_by_the_other_running_process(
+    api: Api, settings: Settings, tmp_path: Path
+) -> None:
+    """Two processes serve at once; the one running the search dies; the survivor's periodic
+    check fails the run from its stopped heartbeat, with no restart of anything."""
+    network_id = await _busy_network(api)
+    settings = _slow(settings)
+    headers = api.admin.headers
+    with (
+        (tmp_path / "first.log").open("wb") as first_log,
+        (tmp_path / "second.log").open("wb") as second_log,
+        server_process(settings, free_port(), first_log) as first,
+        server_process(settings, free_port(), second_log) as second,
+    ):
+        await asyncio.gather(first.ready(), second.ready())
+        async with (
+            httpx.AsyncClient(base_url=first.base_url, timeout=10) as on_first,
+            httpx.AsyncClient(base_url=second.base_url, timeout=10) as on_second,
+        ):
+            run_id = await _start_run(on_first, network_id, headers)
+            first.kill()
+            assert (await _run(on_second, run_id, headers))["status"] == "running"
+            run = await _until(
+                on_second, run_id, headers, lambda run: run["status"] != "running", 6 * STALE
+            )
     assert run["status"] == "failed"
     assert run["error"] == "interrupted: the process running it stopped"

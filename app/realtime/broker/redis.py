@@ -119,7 +119,7 @@ class RedisSubscription:
                 if message is not None and message["type"] == "subscribe":
                     break
         except BaseException:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()  # type: ignore[no-untyped-call,unused-ignore]  # typed from redis 8.2
             raise
         return cls(pubsub)
 
@@ -143,7 +143,7 @@ class RedisSubscription:
         try:
             await self._pubsub.unsubscribe()
         finally:
-            await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call,unused-ignore]  # typed from redis 8.2
 
 
 class RedisBroker:
@@ -184,7 +184,7 @@ class RedisBroker:
                     yield bytes(message["data"])
         finally:
             await pubsub.unsubscribe(channel)
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()  # type: ignore[no-untyped-call,unused-ignore]  # typed from redis 8.2
 
     async def close(self) -> None:
         await self._redis.aclose()
