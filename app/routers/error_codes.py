@@ -13,6 +13,7 @@ from typing import Final
 
 OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "PATCH /api/v1/activities/{activity_id}": ("403 forbidden",),
+    "POST /api/v1/activities/{activity_id}/clone": ("403 forbidden",),
     "GET /api/v1/audit": ("403 forbidden",),
     "POST /api/v1/auth/logout": ("401 invalid_refresh_token",),
     "POST /api/v1/auth/refresh": (
@@ -56,6 +57,10 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "403 not_exchange_staff",
         "404 not_found",
     ),
+    "GET /api/v1/exchanges/{exchange_id}/attendance-report.csv": (
+        "403 not_exchange_staff",
+        "404 not_found",
+    ),
     "POST /api/v1/exchanges/{exchange_id}/decline": ("409 exchange_not_proposed",),
     "GET /api/v1/exchanges/{exchange_id}/reflections": ("403 forbidden",),
     "GET /api/v1/exchanges/{exchange_id}/self-assessments": ("403 forbidden",),
@@ -70,9 +75,11 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "GET /api/v1/family": ("403 forbidden",),
     "DELETE /api/v1/guardian-invites/{invite_id}": ("409 invite_used",),
     "POST /api/v1/guardian-invites/{token}/accept": (
+        "401 invalid_token",
         "401 login_required",
         "403 invite_for_another_account",
         "404 not_found",
+        "409 email_taken",
         "409 invite_used",
         "409 too_many_guardians",
         "410 invite_expired",
@@ -86,8 +93,13 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "POST /api/v1/host-families/{family_id}/vetting": ("403 forbidden",),
     "POST /api/v1/host-invites/{token}/accept": (
+        "401 invalid_token",
+        "401 login_required",
+        "403 invite_for_another_account",
         "404 not_found",
+        "409 email_taken",
         "409 invite_used",
+        "410 invite_expired",
         "410 invite_revoked",
     ),
     "POST /api/v1/host-matching/runs": (
@@ -95,6 +107,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "404 not_found",
         "409 run_in_progress",
     ),
+    "GET /api/v1/issuers/{organisation_id}": ("404 not_found",),
     "POST /api/v1/learners/{learner_id}/consent-requests": (
         "403 school_only",
         "409 consent_already_given",
