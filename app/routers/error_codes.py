@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Final
 
 OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
+    "POST /api/v1/activities": ("403 forbidden",),
     "PATCH /api/v1/activities/{activity_id}": ("403 forbidden",),
     "POST /api/v1/activities/{activity_id}/clone": ("403 forbidden",),
     "GET /api/v1/audit": ("403 forbidden",),
@@ -70,6 +71,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "POST /api/v1/exchanges/{exchange_id}/sessions": (
         "403 forbidden",
+        "409 exchange_not_active",
         "409 schedule_conflict",
     ),
     "GET /api/v1/family": ("403 forbidden",),
@@ -144,19 +146,38 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "POST /api/v1/mobilities": ("403 forbidden",),
     "GET /api/v1/mobilities/export": ("403 forbidden",),
-    "PATCH /api/v1/mobilities/{mobility_id}": ("403 forbidden",),
-    "POST /api/v1/mobilities/{mobility_id}/checkins": ("403 forbidden",),
+    "PATCH /api/v1/mobilities/{mobility_id}": (
+        "403 forbidden",
+        "409 mobility_closed",
+    ),
+    "POST /api/v1/mobilities/{mobility_id}/checkins": (
+        "403 forbidden",
+        "409 checkin_exists",
+        "409 not_abroad",
+    ),
     "POST /api/v1/mobilities/{mobility_id}/checkins/{checkin_id}/answer": (
         "403 forbidden",
         "409 already_answered",
     ),
-    "POST /api/v1/mobilities/{mobility_id}/checklist": ("403 forbidden",),
+    "POST /api/v1/mobilities/{mobility_id}/checklist": (
+        "403 forbidden",
+        "409 mobility_closed",
+    ),
     "POST /api/v1/mobilities/{mobility_id}/checklist/{item_id}/done": ("403 not_item_owner",),
-    "PATCH /api/v1/mobilities/{mobility_id}/hosting": ("403 forbidden",),
+    "PATCH /api/v1/mobilities/{mobility_id}/hosting": (
+        "403 forbidden",
+        "409 mobility_closed",
+    ),
     "GET /api/v1/mobilities/{mobility_id}/incidents": ("403 forbidden",),
     "POST /api/v1/mobilities/{mobility_id}/incidents": ("403 forbidden",),
-    "POST /api/v1/mobilities/{mobility_id}/outcomes": ("403 forbidden",),
-    "POST /api/v1/mobilities/{mobility_id}/reflection": ("403 forbidden",),
+    "POST /api/v1/mobilities/{mobility_id}/outcomes": (
+        "403 forbidden",
+        "409 not_started",
+    ),
+    "POST /api/v1/mobilities/{mobility_id}/reflection": (
+        "403 forbidden",
+        "409 not_started",
+    ),
     "POST /api/v1/mobilities/{mobility_id}/status": (
         "403 forbidden",
         "409 invalid_transition",
@@ -198,7 +219,19 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "POST /api/v1/placements/{placement_id}/share-contact": ("403 forbidden",),
     "PATCH /api/v1/sessions/{session_id}": (
         "403 forbidden",
+        "409 exchange_not_active",
         "409 schedule_conflict",
+        "409 session_not_scheduled",
+    ),
+    "POST /api/v1/sessions/{session_id}/cancel": (
+        "403 forbidden",
+        "409 exchange_not_active",
+        "409 session_not_scheduled",
+    ),
+    "PUT /api/v1/sessions/{session_id}/plan": (
+        "403 forbidden",
+        "409 exchange_not_active",
+        "409 session_not_scheduled",
     ),
     "PUT /api/v1/sessions/{session_id}/attendance/{learner_id}": ("403 not_your_learner",),
     "GET /api/v1/sessions/{session_id}/chat": ("403 forbidden",),
