@@ -104,6 +104,7 @@ async def _answer(client: LiveClient, frame: Fuzzed) -> list[str]:
     problems = []
     if client.closed:
         await client.wait_closed()
+        CLOSES[client.close_code] = CLOSES.get(client.close_code, 0) + 1
         if client.close_code not in ALLOWED_CLOSE:
             problems.append(f"closed {client.close_code} {client.close_reason!r} by {frame.kind}")
     return problems + [f"{p}" for p in _frames_problems(client, start, frame)]
@@ -114,6 +115,7 @@ def _frames_problems(client: LiveClient, start: int, frame: Fuzzed) -> list[str]
 
 
 KNOWN: set[str] = set()
+CLOSES: dict[int | None, int] = {}  # close code -> times seen, for the report
 
 
 async def _alive(server: LiveServer, sender: LiveClient, observer: LiveClient, n: int) -> None:
@@ -144,6 +146,7 @@ async def test_room_survives_random_frames(fuzz_server: LiveServer, world: World
         if n % BATCH == BATCH - 1:
             await _alive(server, sender, observer, n)
     await _alive(server, sender, observer, FRAMES)
+    print(f"frames by kind {kinds}; closed by code {CLOSES}")  # shown with -s
     assert not problems, f"seed {SEED}, {FRAMES} frames:\n" + "\n".join(problems)
     assert kinds.get("valid", 0) > 0, kinds
     for client in (sender, observer):
