@@ -18,6 +18,7 @@ import os
 import random
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -86,68 +87,74 @@ async def _send(client: LiveClient, frame: Fuzzed) -> None:
     await client.connection.send(frame.data, text=frame.text)
 
 
-async def _answer(client: LiveClient, frame: Fuzzed) -> list[str]:
-    """Send one frame; wait for its answer (by its id, else a ping's pong after it)."""
-    start = len(client.frames)
-    await _send(client, frame)
-    marker = frame.echo
-    if marker is None:
-        marker = "p-" + uuid.uuid4().hex[:12]
-        if not client.closed:
-            # closed under us: the close code is checked below
-            with contextlib.suppress(ConnectionClosed):
-                await client.send({"type": "ping", "id": marker})
-    await _settled(
-        client,
-        lambda f: f.get("id") == marker and f.get("type") in ("ack", "error", "pong"),
-    )
-    problems = []
-    if client.closed:
-        await client.wait_closed()
-        CLOSES[client.close_code] = CLOSES.get(client.close_code, 0) + 1
-        if client.close_code not in ALLOWED_CLOSE:
-            problems.append(f"closed {client.close_code} {client.close_reason!r} by {frame.kind}")
-    return problems + [f"{p}" for p in _frames_problems(client, start, frame)]
+@dataclass
+class Report:
+    known: set[str]  # the frame types the AsyncAPI document names
+    problems: list[str] = field(default_factory=list)
+    closes: dict[int | None, int] = field(default_factory=dict)  # close code -> times
 
-
-def _frames_problems(client: LiveClient, start: int, frame: Fuzzed) -> list[str]:
-    return _problems(client.frames[start:], KNOWN, frame)
-
-
-KNOWN: set[str] = set()
-CLOSES: dict[int | None, int] = {}  # close code -> times seen, for the report
+    async def answer(self, client: LiveClient, frame: Fuzzed) -> None:
+        """Send one frame; wait for its answer (by its id, else a ping's pong after it), or
+        the connection's close; record what is wrong."""
+        start = len(client.frames)
+        await _send(client, frame)
+        marker = frame.echo
+        if marker is None:
+            marker = "p-" + uuid.uuid4().hex[:12]
+            if not client.closed:
+                # closed under us: the close code is checked below
+                with contextlib.suppress(ConnectionClosed):
+                    await client.send({"type": "ping", "id": marker})
+        try:
+            await _settled(
+                client,
+                lambda f: f.get("id") == marker and f.get("type") in ("ack", "error", "pong"),
+            )
+        except TimeoutError:
+            self.problems.append(f"no answer echoing {marker!r} to {frame.kind}")
+        if client.closed:
+            await client.wait_closed()
+            self.closes[client.close_code] = self.closes.get(client.close_code, 0) + 1
+            if client.close_code not in ALLOWED_CLOSE:
+                self.problems.append(
+                    f"closed {client.close_code} {client.close_reason!r} by {frame.kind}"
+                )
+        self.problems += _problems(client.frames[start:], self.known, frame)
 
 
 async def _alive(server: LiveServer, sender: LiveClient, observer: LiveClient, n: int) -> None:
+    """A learner's chat message reaches another learner, and the server answers HTTP."""
     text = f"still here {n}"
-    assert (await sender.command("chat.send", text=text))["type"] == "ack"
-    await observer.wait_for(lambda f: f.get("type") == "chat.message" and f.get("text") == text)
-    assert (await server.http.get("/healthz")).status_code == 200
+    try:
+        assert (await sender.command("chat.send", text=text))["type"] == "ack"
+        await observer.wait_for(lambda f: f.get("type") == "chat.message" and f.get("text") == text)
+        assert (await server.http.get("/healthz")).status_code == 200
+    except (AssertionError, TimeoutError) as exc:
+        pytest.fail(f"seed {SEED}: the room is dead after {n} frames: {exc!r}")
 
 
 async def test_room_survives_random_frames(fuzz_server: LiveServer, world: World) -> None:
     server = fuzz_server
     asyncapi = (await server.http.get("/asyncapi.json")).json()
-    KNOWN.update(asyncapi["components"]["messages"])
+    report = Report(set(asyncapi["components"]["messages"]))
     examples = commands(asyncapi)
     session_id = await new_session(server.http, world.exchange, world.t_fr)
     sender = await LiveClient.join(server, world.learners_fr[0], session_id)
     observer = await LiveClient.join(server, world.learners_fi[0], session_id)
     fuzzer = await LiveClient.join(server, world.t_fr, session_id)
     rng = random.Random(SEED)
-    problems: list[str] = []
     kinds: dict[str, int] = {}
     for n in range(FRAMES):
         if fuzzer.closed:
             fuzzer = await LiveClient.join(server, world.t_fr, session_id)
         frame = draw(rng, examples)
         kinds[frame.kind.split(" ")[0]] = kinds.get(frame.kind.split(" ")[0], 0) + 1
-        problems += await _answer(fuzzer, frame)
+        await report.answer(fuzzer, frame)
         if n % BATCH == BATCH - 1:
             await _alive(server, sender, observer, n)
     await _alive(server, sender, observer, FRAMES)
-    print(f"frames by kind {kinds}; closed by code {CLOSES}")  # shown with -s
-    assert not problems, f"seed {SEED}, {FRAMES} frames:\n" + "\n".join(problems)
+    print(f"frames by kind {kinds}; closed by code {report.closes}")  # shown with -s
+    assert not report.problems, f"seed {SEED}, {FRAMES} frames:\n" + "\n".join(report.problems)
     assert kinds.get("valid", 0) > 0, kinds
     for client in (sender, observer):
         await client.close()
