@@ -20,7 +20,8 @@ Purpose = Annotated[str, AfterValidator(_purpose)]
 
 
 class ConsentGive(Input):
-    purpose: Purpose = Field(examples=list(PURPOSES))
+    # the purposes in the schema too, so a client (and a fuzzer) knows them before asking
+    purpose: Purpose = Field(examples=list(PURPOSES), json_schema_extra={"enum": list(PURPOSES)})
 
 
 class Link(BaseModel):
@@ -98,7 +99,8 @@ class InviteAccepted(BaseModel):
 
 
 class ConsentRequestIn(Input):
-    purpose: Purpose = Field(examples=list(PURPOSES))
+    # the purposes in the schema too, so a client (and a fuzzer) knows them before asking
+    purpose: Purpose = Field(examples=list(PURPOSES), json_schema_extra={"enum": list(PURPOSES)})
 
 
 class ConsentRequestPublic(BaseModel):

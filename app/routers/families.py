@@ -13,6 +13,7 @@ from app.core.schemas import Page
 from app.core.tables import utcnow
 from app.families import consent_requests, consents, guardian_invites
 from app.families.consents import ConsentState
+from app.families.rules import PURPOSES
 from app.families.schemas import (
     ConsentGive,
     ConsentOverview,
@@ -111,7 +112,7 @@ async def give_consent(
 )
 async def withdraw_consent(
     learner_id: uuid.UUID,
-    purpose: Annotated[str, Path(max_length=40)],
+    purpose: Annotated[str, Path(max_length=40, json_schema_extra={"enum": list(PURPOSES)})],
     db: SessionDep,
     user: CurrentUser,
     ctx: ContextDep,
