@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.settings import Settings
 from tests.factories import Api
 
 API = "/api/v1"
 PUBLIC_URL = "https://93.184.215.14/passerelle/hooks"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"webhook_allow_private_urls": False})
 
 
 async def _school(api: Api) -> tuple[str, dict[str, str]]:
