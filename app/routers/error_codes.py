@@ -46,6 +46,32 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "403 forbidden",
         "409 exchange_thread_closed",
     ),
+    "GET /api/v1/organisations/{organisation_id}/webhooks": ("403 forbidden",),
+    "POST /api/v1/organisations/{organisation_id}/webhooks": (
+        "403 forbidden",
+        "422 webhook_url_refused",
+    ),
+    "GET /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}": ("403 forbidden",),
+    "PATCH /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}": (
+        "403 forbidden",
+        "422 webhook_url_refused",
+    ),
+    "DELETE /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}": ("403 forbidden",),
+    "POST /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}/rotate-secret": (
+        "403 forbidden",
+    ),
+    "GET /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}/deliveries": (
+        "403 forbidden",
+    ),
+    "POST /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}/deliveries/"
+    "{delivery_id}/replay": (
+        "403 forbidden",
+        "409 webhook_disabled",
+    ),
+    "POST /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}/ping": (
+        "403 forbidden",
+        "409 webhook_disabled",
+    ),
     "GET /api/v1/push-subscriptions": ("404 push_disabled",),
     "POST /api/v1/push-subscriptions": ("404 push_disabled",),
     "GET /api/v1/push-subscriptions/vapid-public-key": ("404 push_disabled",),

@@ -1,6 +1,7 @@
 """Production refuses unsafe combinations at start-up, each named: wildcard or plain-http
 origins (local ones excepted), several workers on SQLite or on the memory broker, a short
-metrics token. Development starts with any of them."""
+metrics token, webhooks allowed to reach private addresses. Development starts with any
+of them."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def test_a_safe_production_configuration_starts() -> None:
         ({"database_url": "sqlite+aiosqlite:///./p.db"}, "need PostgreSQL"),
         ({"broker_url": "memory://"}, "need Redis"),
         ({"metrics_token": "short"}, "PASSERELLE_METRICS_TOKEN"),
+        ({"webhook_allow_private_urls": True}, "PASSERELLE_WEBHOOK_ALLOW_PRIVATE_URLS"),
     ],
 )
 def test_each_unsafe_combination_is_refused_by_name(changes: dict[str, str], named: str) -> None:
