@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from typing import Final
 
 OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
+    "POST /api/v1/activities": ("403 forbidden",),
     "PATCH /api/v1/activities/{activity_id}": ("403 forbidden",),
+    "POST /api/v1/activities/{activity_id}/clone": ("403 forbidden",),
     "GET /api/v1/audit": ("403 forbidden",),
     "POST /api/v1/auth/logout": ("401 invalid_refresh_token",),
     "POST /api/v1/auth/refresh": (
@@ -82,6 +84,10 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "403 not_exchange_staff",
         "404 not_found",
     ),
+    "GET /api/v1/exchanges/{exchange_id}/attendance-report.csv": (
+        "403 not_exchange_staff",
+        "404 not_found",
+    ),
     "POST /api/v1/exchanges/{exchange_id}/decline": ("409 exchange_not_proposed",),
     "GET /api/v1/exchanges/{exchange_id}/reflections": ("403 forbidden",),
     "GET /api/v1/exchanges/{exchange_id}/self-assessments": ("403 forbidden",),
@@ -91,14 +97,17 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "POST /api/v1/exchanges/{exchange_id}/sessions": (
         "403 forbidden",
+        "409 exchange_not_active",
         "409 schedule_conflict",
     ),
     "GET /api/v1/family": ("403 forbidden",),
     "DELETE /api/v1/guardian-invites/{invite_id}": ("409 invite_used",),
     "POST /api/v1/guardian-invites/{token}/accept": (
+        "401 invalid_token",
         "401 login_required",
         "403 invite_for_another_account",
         "404 not_found",
+        "409 email_taken",
         "409 invite_used",
         "409 too_many_guardians",
         "410 invite_expired",
@@ -112,8 +121,13 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "POST /api/v1/host-families/{family_id}/vetting": ("403 forbidden",),
     "POST /api/v1/host-invites/{token}/accept": (
+        "401 invalid_token",
+        "401 login_required",
+        "403 invite_for_another_account",
         "404 not_found",
+        "409 email_taken",
         "409 invite_used",
+        "410 invite_expired",
         "410 invite_revoked",
     ),
     "POST /api/v1/host-matching/runs": (
@@ -121,6 +135,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "404 not_found",
         "409 run_in_progress",
     ),
+    "GET /api/v1/issuers/{organisation_id}": ("404 not_found",),
     "POST /api/v1/learners/{learner_id}/consent-requests": (
         "403 school_only",
         "409 consent_already_given",
@@ -157,19 +172,38 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "POST /api/v1/mobilities": ("403 forbidden",),
     "GET /api/v1/mobilities/export": ("403 forbidden",),
-    "PATCH /api/v1/mobilities/{mobility_id}": ("403 forbidden",),
-    "POST /api/v1/mobilities/{mobility_id}/checkins": ("403 forbidden",),
+    "PATCH /api/v1/mobilities/{mobility_id}": (
+        "403 forbidden",
+        "409 mobility_closed",
+    ),
+    "POST /api/v1/mobilities/{mobility_id}/checkins": (
+        "403 forbidden",
+        "409 checkin_exists",
+        "409 not_abroad",
+    ),
     "POST /api/v1/mobilities/{mobility_id}/checkins/{checkin_id}/answer": (
         "403 forbidden",
         "409 already_answered",
     ),
-    "POST /api/v1/mobilities/{mobility_id}/checklist": ("403 forbidden",),
+    "POST /api/v1/mobilities/{mobility_id}/checklist": (
+        "403 forbidden",
+        "409 mobility_closed",
+    ),
     "POST /api/v1/mobilities/{mobility_id}/checklist/{item_id}/done": ("403 not_item_owner",),
-    "PATCH /api/v1/mobilities/{mobility_id}/hosting": ("403 forbidden",),
+    "PATCH /api/v1/mobilities/{mobility_id}/hosting": (
+        "403 forbidden",
+        "409 mobility_closed",
+    ),
     "GET /api/v1/mobilities/{mobility_id}/incidents": ("403 forbidden",),
     "POST /api/v1/mobilities/{mobility_id}/incidents": ("403 forbidden",),
-    "POST /api/v1/mobilities/{mobility_id}/outcomes": ("403 forbidden",),
-    "POST /api/v1/mobilities/{mobility_id}/reflection": ("403 forbidden",),
+    "POST /api/v1/mobilities/{mobility_id}/outcomes": (
+        "403 forbidden",
+        "409 not_started",
+    ),
+    "POST /api/v1/mobilities/{mobility_id}/reflection": (
+        "403 forbidden",
+        "409 not_started",
+    ),
     "POST /api/v1/mobilities/{mobility_id}/status": (
         "403 forbidden",
         "409 invalid_transition",
@@ -211,7 +245,19 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "POST /api/v1/placements/{placement_id}/share-contact": ("403 forbidden",),
     "PATCH /api/v1/sessions/{session_id}": (
         "403 forbidden",
+        "409 exchange_not_active",
         "409 schedule_conflict",
+        "409 session_not_scheduled",
+    ),
+    "POST /api/v1/sessions/{session_id}/cancel": (
+        "403 forbidden",
+        "409 exchange_not_active",
+        "409 session_not_scheduled",
+    ),
+    "PUT /api/v1/sessions/{session_id}/plan": (
+        "403 forbidden",
+        "409 exchange_not_active",
+        "409 session_not_scheduled",
     ),
     "PUT /api/v1/sessions/{session_id}/attendance/{learner_id}": ("403 not_your_learner",),
     "GET /api/v1/sessions/{session_id}/chat": ("403 forbidden",),
