@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = Field(default=900, ge=1)
     # Argon2 verifications running at once in one process; a login beyond them answers 429
     login_max_concurrent_verifications: int = Field(default=4, ge=1)
+    # Failed token refreshes and failed invitation acceptances (guardian, host) from one client
+    # address in their window; exports (CSV reports, the mobility export, a user's data export)
+    # one account may ask for in its window. 429 `rate_limited` beyond (docs/operations.md).
+    refresh_max_failures_per_address: int = Field(default=30, ge=1)
+    refresh_failure_window_seconds: int = Field(default=900, ge=1)
+    invite_max_failures_per_address: int = Field(default=20, ge=1)
+    invite_failure_window_seconds: int = Field(default=900, ge=1)
+    export_max_per_account: int = Field(default=30, ge=1)
+    export_window_seconds: int = Field(default=600, ge=1)
 
     # Argon2id cost; the defaults are argon2-cffi's (RFC 9106 "low memory" profile).
     password_hash_time_cost: int = Field(default=3, ge=1)

@@ -18,6 +18,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "POST /api/v1/auth/refresh": (
         "401 invalid_refresh_token",
         "401 refresh_token_reused",
+        "429 rate_limited",
     ),
     "POST /api/v1/auth/token": (
         "401 invalid_credentials",
@@ -33,10 +34,12 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "GET /api/v1/classes/{class_id}/attendance-report": (
         "403 not_class_staff",
         "404 not_found",
+        "429 rate_limited",
     ),
     "GET /api/v1/classes/{class_id}/attendance-report.csv": (
         "403 not_class_staff",
         "404 not_found",
+        "429 rate_limited",
     ),
     "PUT /api/v1/classes/{class_id}/learners": ("403 forbidden",),
     "GET /api/v1/exchanges/{exchange_id}/messages": ("403 forbidden",),
@@ -55,7 +58,9 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "GET /api/v1/exchanges/{exchange_id}/attendance-report": (
         "403 not_exchange_staff",
         "404 not_found",
+        "429 rate_limited",
     ),
+    "GET /api/v1/exchanges/{exchange_id}/attendance-report.csv": ("429 rate_limited",),
     "POST /api/v1/exchanges/{exchange_id}/decline": ("409 exchange_not_proposed",),
     "GET /api/v1/exchanges/{exchange_id}/reflections": ("403 forbidden",),
     "GET /api/v1/exchanges/{exchange_id}/self-assessments": ("403 forbidden",),
@@ -77,6 +82,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "409 too_many_guardians",
         "410 invite_expired",
         "410 invite_revoked",
+        "429 rate_limited",
     ),
     "POST /api/v1/host-families": ("403 forbidden",),
     "PATCH /api/v1/host-families/{family_id}": ("403 forbidden",),
@@ -89,6 +95,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "404 not_found",
         "409 invite_used",
         "410 invite_revoked",
+        "429 rate_limited",
     ),
     "POST /api/v1/host-matching/runs": (
         "403 forbidden",
@@ -123,14 +130,23 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "409 too_many_guardians",
     ),
     "DELETE /api/v1/learners/{learner_id}/guardians/{guardian_id}": ("403 forbidden",),
-    "GET /api/v1/learners/{learner_id}/hours": ("404 not_found",),
-    "GET /api/v1/learners/{learner_id}/hours.csv": ("404 not_found",),
+    "GET /api/v1/learners/{learner_id}/hours": (
+        "404 not_found",
+        "429 rate_limited",
+    ),
+    "GET /api/v1/learners/{learner_id}/hours.csv": (
+        "404 not_found",
+        "429 rate_limited",
+    ),
     "POST /api/v1/matching/runs": (
         "403 forbidden",
         "404 not_found",
     ),
     "POST /api/v1/mobilities": ("403 forbidden",),
-    "GET /api/v1/mobilities/export": ("403 forbidden",),
+    "GET /api/v1/mobilities/export": (
+        "403 forbidden",
+        "429 rate_limited",
+    ),
     "PATCH /api/v1/mobilities/{mobility_id}": ("403 forbidden",),
     "POST /api/v1/mobilities/{mobility_id}/checkins": ("403 forbidden",),
     "POST /api/v1/mobilities/{mobility_id}/checkins/{checkin_id}/answer": (
@@ -167,10 +183,12 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "GET /api/v1/organisations/{organisation_id}/impact": (
         "403 forbidden",
         "404 not_found",
+        "429 rate_limited",
     ),
     "GET /api/v1/organisations/{organisation_id}/impact.csv": (
         "403 forbidden",
         "404 not_found",
+        "429 rate_limited",
     ),
     "POST /api/v1/placements/{placement_id}/accept": ("403 forbidden",),
     "POST /api/v1/placements/{placement_id}/decline": ("409 placement_closed",),
@@ -187,6 +205,8 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "403 forbidden",
         "409 schedule_conflict",
     ),
+    "GET /api/v1/sessions/{session_id}/attendance": ("429 rate_limited",),
+    "GET /api/v1/sessions/{session_id}/attendance.csv": ("429 rate_limited",),
     "PUT /api/v1/sessions/{session_id}/attendance/{learner_id}": ("403 not_your_learner",),
     "GET /api/v1/sessions/{session_id}/chat": ("403 forbidden",),
     "POST /api/v1/sessions/{session_id}/reflections": (
@@ -219,6 +239,9 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "409 already_erased",
         "409 cannot_erase_self",
     ),
-    "GET /api/v1/users/{user_id}/export": ("403 forbidden",),
+    "GET /api/v1/users/{user_id}/export": (
+        "403 forbidden",
+        "429 rate_limited",
+    ),
     "GET /calendar/{token}.ics": ("404 not_found",),
 }
