@@ -208,6 +208,11 @@ def unsafe_in_production(settings: Settings) -> list[str]:
         problems.append("several workers need PostgreSQL, not SQLite (PASSERELLE_DATABASE_URL)")
     if several and settings.broker_url.startswith("memory"):
         problems.append("several workers need Redis to share the rooms (PASSERELLE_BROKER_URL)")
+    if any(h.strip() == "*" for h in settings.forwarded_allow_ips.split(",")):
+        problems.append(
+            "PASSERELLE_FORWARDED_ALLOW_IPS must list the proxies' addresses or networks, not *: "
+            "any client could then choose its address and escape the per-address limits"
+        )
     if settings.metrics_token and len(settings.metrics_token) < MIN_METRICS_TOKEN:
         problems.append(f"PASSERELLE_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters")
     return problems
