@@ -12,7 +12,10 @@ School C is the owner; its network holds no other school. The callers are school
 coordinator, teacher, learner, the guardian of A's learner, and a host of A's host family.
 Each call with C's real id must be refused and answer exactly what the same call with a random
 id answers (status, error code and message): a 404 that tells nothing, or a 403 that every
-id gets (an operation the role may never call). Writes are sent with an empty body.
+id gets (an operation the role may never call). Writes are sent with an empty body: most
+answer 404, but a write whose body is required answers 422 for real and random ids alike
+(validation runs first), which hides the id without proving the refusal; the role matrix's
+real bodies prove those for the resources it walks.
 
 The hostile-Origin refusal of the room's handshake (HTTP 403 before the upgrade) is proved by
 tests/realtime/test_room_access.py::test_origin_is_checked_before_anything_else.
