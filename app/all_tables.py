@@ -47,6 +47,7 @@ from app.notifications.tables import (
 )
 from app.organisations.tables import Network, NetworkMember, Organisation
 from app.scheduling.tables import CalendarFeed, LiveSession, SessionSeries
+from app.webhooks.tables import WebhookDelivery, WebhookSubscription
 
 metadata = SQLModel.metadata
 
@@ -105,6 +106,8 @@ __all__ = [
     "SessionSeries",
     "UTCDateTime",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WordcloudEntry",
     "metadata",
     "utcnow",

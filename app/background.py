@@ -14,7 +14,9 @@
 - `outbox-sender`: sends queued e-mail, only with `PASSERELLE_SMTP_URL` (every
   `PASSERELLE_OUTBOX_POLL_SECONDS`);
 - `push-sender`: sends queued Web Push messages, only with the `PASSERELLE_VAPID_*` settings
-  (every `PASSERELLE_PUSH_POLL_SECONDS`).
+  (every `PASSERELLE_PUSH_POLL_SECONDS`);
+- `webhook-sender`: delivers queued webhook events to partner systems (every
+  `PASSERELLE_WEBHOOK_POLL_SECONDS`).
 
 Each is an `app.core.loops.Loop`: the same start, stop with a bounded grace, and restart when
 its task dies. At start-up, before any loop runs, matching and host-matching runs left by a
@@ -40,6 +42,7 @@ from app.mobility.sweeper import MobilitySweeper
 from app.notifications.outbox import email_sender
 from app.notifications.push_sender import push_sender
 from app.realtime.sweeper import sweeper_loop
+from app.webhooks.sender import WebhookSender
 
 
 @dataclass
@@ -124,4 +127,14 @@ def background_for(ctx: AppContext) -> Background:
     )
     if pusher is not None:
         background.loops.append(pusher.loop)
+    webhooks = WebhookSender(
+        ctx.db_factory,
+        clock=ctx.clock,
+        timeout_s=settings.webhook_timeout_s,
+        disable_after=settings.webhook_disable_after_failures,
+        allow_private=settings.webhook_allow_private_urls,
+        metrics=ctx.metrics,
+        poll_seconds=settings.webhook_poll_seconds,
+    )
+    background.loops.append(webhooks.loop)
     return background

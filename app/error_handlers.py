@@ -118,8 +118,23 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return _response("validation_error", message, language, status_code=422, details=details)
 
 
+def _unreadable_body(exc: StarletteHTTPException) -> RequestValidationError | None:
+    """A body the framework could not read is invalid input (422 on field `body`), not a bare
+    400: FastAPI answers 400 for JSON that is not UTF-8 or nested deeper than the parser goes
+    (its cause set), Starlette for a broken form. The app itself never raises a 400."""
+    if exc.status_code != 400:
+        return None
+    if exc.__cause__ is not None:
+        kind, text = "json_invalid", "The body is not valid JSON."
+    else:
+        kind, text = "body_invalid", exc.detail if isinstance(exc.detail, str) else "Invalid body."
+    return RequestValidationError([{"type": kind, "loc": ("body",), "msg": text}])
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if (invalid := _unreadable_body(exc)) is not None:
+        return await _validation_error(request, invalid)
     code = HTTP_CODES.get(exc.status_code, "http_error")
     english = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     message, language = error_texts.localise(english, language_of(request), code)

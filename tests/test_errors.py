@@ -129,3 +129,48 @@ async def test_unexpected_error_is_500_without_trace(crashing_app: FastAPI) -> N
     assert_error_shape(response.json(), "internal_error")
     assert "secret internal detail" not in response.text
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b'{"name": "\xff\xfe"}', id="not-utf-8"),
+        pytest.param(b'{"name": ' + b'{"a": ' * 5000 + b"1" + b"}" * 5001, id="nested-too-deep"),
+        pytest.param(b"[" * 5000 + b"]" * 5000, id="deep-array"),
+    ],
+)
+async def test_unreadable_json_body_is_422_on_body(
+    api: Api, client: AsyncClient, body: bytes
+) -> None:
+    response = await client.post(
+        "/api/v1/organisations",
+        content=body,
+        headers=api.admin.headers | {"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert_error_shape(response.json(), "validation_error")
+    assert response.json()["error"]["details"] == [
+        {"field": "body", "message": "The body is not valid JSON.", "type": "json_invalid"}
+    ]
+
+
+async def test_unreadable_json_body_speaks_the_clients_language(
+    api: Api, client: AsyncClient
+) -> None:
+    response = await client.post(
+        "/api/v1/organisations",
+        content=b"\xff",
+        headers=api.admin.headers | {"content-type": "application/json", "accept-language": "fr"},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["message"] == "Le JSON n'est pas valide."
+
+
+async def test_broken_form_body_is_422_on_body(client: AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/token", content=b"abc", headers={"content-type": "multipart/form-data"}
+    )
+    assert response.status_code == 422
+    assert_error_shape(response.json(), "validation_error")
+    [detail] = response.json()["error"]["details"]
+    assert (detail["field"], detail["type"]) == ("body", "body_invalid")

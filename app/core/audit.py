@@ -52,6 +52,10 @@ ACTIONS = (
     "host_invite.accepted",
     "hosting.needs_changed",
     "placement.decided",
+    "webhook.created",
+    "webhook.changed",
+    "webhook.deleted",
+    "webhook.secret_rotated",
 )
 
 

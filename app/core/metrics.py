@@ -98,6 +98,13 @@ class Metrics:
             ["kind", "status"],
             registry=r,
         )
+        self.webhook_deliveries = Counter(
+            "passerelle_webhook_deliveries",
+            "Webhook delivery attempts, by outcome (delivered; retry: will be tried again; "
+            "failed: given up; refused: the URL resolved to a non-public address; expired)",
+            ["outcome"],
+            registry=r,
+        )
         self._scraped = _ReadAtScrape()
         r.register(self._scraped)
         self.outbox = Gauge(

@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     vapid_public_key: str | None = None
     vapid_subject: str | None = Field(default=None, pattern=r"^(mailto:|https://)\S+$")
     push_poll_seconds: float = Field(default=5.0, gt=0)  # the push sender's poll
+    # Webhooks (docs/webhooks.md): the sender's poll, how long a partner system has to answer,
+    # and after how many consecutive failed attempts a subscription is disabled. Allowing
+    # private URLs (http, and hosts on private, loopback or link-local addresses) is for
+    # development and tests only: production refuses it.
+    webhook_poll_seconds: float = Field(default=5.0, gt=0)
+    webhook_timeout_s: float = Field(default=5.0, gt=0, le=30)
+    webhook_disable_after_failures: int = Field(default=15, ge=1, le=1000)
+    webhook_allow_private_urls: bool = False
 
     jwt_issuer: str = "passerelle"
     jwt_audience: str = "passerelle-api"
@@ -215,6 +223,8 @@ def unsafe_in_production(settings: Settings) -> list[str]:
         )
     if settings.metrics_token and len(settings.metrics_token) < MIN_METRICS_TOKEN:
         problems.append(f"PASSERELLE_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters")
+    if settings.webhook_allow_private_urls:
+        problems.append("PASSERELLE_WEBHOOK_ALLOW_PRIVATE_URLS lets webhooks reach private hosts")
     return problems
 
 

@@ -31,6 +31,7 @@ from app.routers import (
     sessions,
     users,
     web,
+    webhooks,
 )
 
 API_PREFIX = "/api/v1"
@@ -52,6 +53,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(privacy.router)
     api.include_router(notifications.router)
     api.include_router(push.router)
+    api.include_router(webhooks.router)
     api.include_router(live.router)
     api.include_router(attendance_reports.router)  # before attendance: its CSV routes
     api.include_router(attendance.router)

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from typing import Final
 
 OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
+    "POST /api/v1/activities": ("403 forbidden",),
     "PATCH /api/v1/activities/{activity_id}": ("403 forbidden",),
+    "POST /api/v1/activities/{activity_id}/clone": ("403 forbidden",),
     "GET /api/v1/audit": ("403 forbidden",),
     "POST /api/v1/auth/logout": ("401 invalid_refresh_token",),
     "POST /api/v1/auth/refresh": (
@@ -47,6 +49,32 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "403 forbidden",
         "409 exchange_thread_closed",
     ),
+    "GET /api/v1/organisations/{organisation_id}/webhooks": ("403 forbidden",),
+    "POST /api/v1/organisations/{organisation_id}/webhooks": (
+        "403 forbidden",
+        "422 webhook_url_refused",
+    ),
+    "GET /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}": ("403 forbidden",),
+    "PATCH /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}": (
+        "403 forbidden",
+        "422 webhook_url_refused",
+    ),
+    "DELETE /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}": ("403 forbidden",),
+    "POST /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}/rotate-secret": (
+        "403 forbidden",
+    ),
+    "GET /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}/deliveries": (
+        "403 forbidden",
+    ),
+    "POST /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}/deliveries/"
+    "{delivery_id}/replay": (
+        "403 forbidden",
+        "409 webhook_disabled",
+    ),
+    "POST /api/v1/organisations/{organisation_id}/webhooks/{webhook_id}/ping": (
+        "403 forbidden",
+        "409 webhook_disabled",
+    ),
     "GET /api/v1/push-subscriptions": ("404 push_disabled",),
     "POST /api/v1/push-subscriptions": ("404 push_disabled",),
     "GET /api/v1/push-subscriptions/vapid-public-key": ("404 push_disabled",),
@@ -60,7 +88,11 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "404 not_found",
         "429 rate_limited",
     ),
-    "GET /api/v1/exchanges/{exchange_id}/attendance-report.csv": ("429 rate_limited",),
+    "GET /api/v1/exchanges/{exchange_id}/attendance-report.csv": (
+        "403 not_exchange_staff",
+        "404 not_found",
+        "429 rate_limited",
+    ),
     "POST /api/v1/exchanges/{exchange_id}/decline": ("409 exchange_not_proposed",),
     "GET /api/v1/exchanges/{exchange_id}/reflections": ("403 forbidden",),
     "GET /api/v1/exchanges/{exchange_id}/self-assessments": ("403 forbidden",),
@@ -70,14 +102,17 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "POST /api/v1/exchanges/{exchange_id}/sessions": (
         "403 forbidden",
+        "409 exchange_not_active",
         "409 schedule_conflict",
     ),
     "GET /api/v1/family": ("403 forbidden",),
     "DELETE /api/v1/guardian-invites/{invite_id}": ("409 invite_used",),
     "POST /api/v1/guardian-invites/{token}/accept": (
+        "401 invalid_token",
         "401 login_required",
         "403 invite_for_another_account",
         "404 not_found",
+        "409 email_taken",
         "409 invite_used",
         "409 too_many_guardians",
         "410 invite_expired",
@@ -92,8 +127,13 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "POST /api/v1/host-families/{family_id}/vetting": ("403 forbidden",),
     "POST /api/v1/host-invites/{token}/accept": (
+        "401 invalid_token",
+        "401 login_required",
+        "403 invite_for_another_account",
         "404 not_found",
+        "409 email_taken",
         "409 invite_used",
+        "410 invite_expired",
         "410 invite_revoked",
         "429 rate_limited",
     ),
@@ -102,6 +142,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "404 not_found",
         "409 run_in_progress",
     ),
+    "GET /api/v1/issuers/{organisation_id}": ("404 not_found",),
     "POST /api/v1/learners/{learner_id}/consent-requests": (
         "403 school_only",
         "409 consent_already_given",
@@ -147,19 +188,38 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "403 forbidden",
         "429 rate_limited",
     ),
-    "PATCH /api/v1/mobilities/{mobility_id}": ("403 forbidden",),
-    "POST /api/v1/mobilities/{mobility_id}/checkins": ("403 forbidden",),
+    "PATCH /api/v1/mobilities/{mobility_id}": (
+        "403 forbidden",
+        "409 mobility_closed",
+    ),
+    "POST /api/v1/mobilities/{mobility_id}/checkins": (
+        "403 forbidden",
+        "409 checkin_exists",
+        "409 not_abroad",
+    ),
     "POST /api/v1/mobilities/{mobility_id}/checkins/{checkin_id}/answer": (
         "403 forbidden",
         "409 already_answered",
     ),
-    "POST /api/v1/mobilities/{mobility_id}/checklist": ("403 forbidden",),
+    "POST /api/v1/mobilities/{mobility_id}/checklist": (
+        "403 forbidden",
+        "409 mobility_closed",
+    ),
     "POST /api/v1/mobilities/{mobility_id}/checklist/{item_id}/done": ("403 not_item_owner",),
-    "PATCH /api/v1/mobilities/{mobility_id}/hosting": ("403 forbidden",),
+    "PATCH /api/v1/mobilities/{mobility_id}/hosting": (
+        "403 forbidden",
+        "409 mobility_closed",
+    ),
     "GET /api/v1/mobilities/{mobility_id}/incidents": ("403 forbidden",),
     "POST /api/v1/mobilities/{mobility_id}/incidents": ("403 forbidden",),
-    "POST /api/v1/mobilities/{mobility_id}/outcomes": ("403 forbidden",),
-    "POST /api/v1/mobilities/{mobility_id}/reflection": ("403 forbidden",),
+    "POST /api/v1/mobilities/{mobility_id}/outcomes": (
+        "403 forbidden",
+        "409 not_started",
+    ),
+    "POST /api/v1/mobilities/{mobility_id}/reflection": (
+        "403 forbidden",
+        "409 not_started",
+    ),
     "POST /api/v1/mobilities/{mobility_id}/status": (
         "403 forbidden",
         "409 invalid_transition",
@@ -203,10 +263,22 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "POST /api/v1/placements/{placement_id}/share-contact": ("403 forbidden",),
     "PATCH /api/v1/sessions/{session_id}": (
         "403 forbidden",
+        "409 exchange_not_active",
         "409 schedule_conflict",
+        "409 session_not_scheduled",
     ),
     "GET /api/v1/sessions/{session_id}/attendance": ("429 rate_limited",),
     "GET /api/v1/sessions/{session_id}/attendance.csv": ("429 rate_limited",),
+    "POST /api/v1/sessions/{session_id}/cancel": (
+        "403 forbidden",
+        "409 exchange_not_active",
+        "409 session_not_scheduled",
+    ),
+    "PUT /api/v1/sessions/{session_id}/plan": (
+        "403 forbidden",
+        "409 exchange_not_active",
+        "409 session_not_scheduled",
+    ),
     "PUT /api/v1/sessions/{session_id}/attendance/{learner_id}": ("403 not_your_learner",),
     "GET /api/v1/sessions/{session_id}/chat": ("403 forbidden",),
     "POST /api/v1/sessions/{session_id}/reflections": (

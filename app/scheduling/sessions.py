@@ -27,6 +27,7 @@ from app.scheduling.rules.checks import find_conflicts, find_warnings
 from app.scheduling.rules.slots import Conflict as ScheduleConflict
 from app.scheduling.schemas import Notice, SessionCreate, SessionUpdate
 from app.scheduling.tables import LiveSession, SessionSeries
+from app.webhooks import events as webhook_events
 
 
 async def _may_schedule(db: AsyncSession, actor: User, exchange: Exchange) -> bool:
@@ -164,6 +165,7 @@ async def create(
     db.add_all(created)
     await db.flush()
     await notifications.session_event(db, event="session.scheduled", rows=created, actor=actor)
+    await webhook_events.sessions(db, event_type="session.scheduled", rows=created, now=now)
     return created, warnings
 
 
@@ -283,6 +285,7 @@ async def reschedule(
         target.updated_at = stamp
     await db.flush()
     await notifications.session_event(db, event="session.rescheduled", rows=targets, actor=actor)
+    await webhook_events.sessions(db, event_type="session.changed", rows=targets, now=stamp)
     return targets, warnings
 
 
@@ -297,5 +300,8 @@ async def cancel(
     await db.flush()
     await notifications.session_event(
         db, event="session.cancelled", rows=[target], actor=actor, reason=reason
+    )
+    await webhook_events.sessions(
+        db, event_type="session.cancelled", rows=[target], now=target.updated_at, reason=reason
     )
     return target

@@ -1,7 +1,8 @@
 """Production refuses unsafe combinations at start-up, each named: wildcard or plain-http
 origins (local ones excepted), several workers on SQLite or on the memory broker, a short
-metrics token, a wildcard of trusted proxies. Development starts with any of them. The
-interactive docs are never served in production: no setting turns them on."""
+metrics token, webhooks allowed to reach private addresses, a wildcard of trusted proxies.
+Development starts with any of them. The interactive docs are never served in production: no
+setting turns them on."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def test_a_safe_production_configuration_starts() -> None:
         ({"database_url": "sqlite+aiosqlite:///./p.db"}, "need PostgreSQL"),
         ({"broker_url": "memory://"}, "need Redis"),
         ({"metrics_token": "short"}, "PASSERELLE_METRICS_TOKEN"),
+        ({"webhook_allow_private_urls": True}, "PASSERELLE_WEBHOOK_ALLOW_PRIVATE_URLS"),
         ({"forwarded_allow_ips": "*"}, "PASSERELLE_FORWARDED_ALLOW_IPS"),
         ({"forwarded_allow_ips": "10.0.0.1, *"}, "PASSERELLE_FORWARDED_ALLOW_IPS"),
     ],

@@ -1,4 +1,5 @@
-"""The matrix runs with Web Push on, so its subscription rows answer for real."""
+"""The matrix runs with Web Push on, so its subscription rows answer for real; neither the
+push nor the webhook sender polls while it runs."""
 
 from __future__ import annotations
 
@@ -17,5 +18,6 @@ def settings(settings: Settings) -> Settings:
             "vapid_public_key": keys.public,
             "vapid_subject": "mailto:ops@passerelle.example",
             "push_poll_seconds": 3600.0,
+            "webhook_poll_seconds": 3600.0,
         }
     )

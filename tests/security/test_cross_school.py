@@ -7,7 +7,8 @@ does not: a walk of every operation of /openapi.json whose path carries an id, c
 role of a school outside the owner's network with the real ids of the owner's objects, and a
 completeness check, so a new operation must be classified here before the suite passes.
 
-The world is the role matrix's (tests/role_matrix/world.py), plus a host family of school C.
+The world is the role matrix's (tests/role_matrix/world.py), plus a host family and a webhook
+subscription of school C.
 School C is the owner; its network holds no other school. The callers are school A's
 coordinator, teacher, learner, the guardian of A's learner, and a host of A's host family.
 Each call with C's real id must be refused and answer exactly what the same call with a random
@@ -45,6 +46,7 @@ OWNER_OBJECTS = {
     "guardian_id": "guardian_c",
     "teacher_id": "teacher_c",
     "family_id": "family_c",
+    "webhook_id": "webhook_c",
     "purpose": "purpose",
 }
 # Public by design: anyone, logged in or not, reads these by id.
@@ -67,6 +69,7 @@ NOT_WALKED = {
     "subscription_id": "a push subscription belongs to its caller only",
     "item_id": "no checklist item of an outside school in the world",
     "checkin_id": "no check-in of an outside school in the world",
+    "delivery_id": "no webhook delivery in the world (nothing is sent)",
     "token": "a secret, not an id: tests/families and tests/hosting prove unknown tokens",
 }
 
@@ -97,7 +100,8 @@ def test_every_operation_with_an_id_is_classified(application: FastAPI) -> None:
     assert sum(walked(method, path) for method, path in operations(application)) > 30
 
 
-async def _family_c(world: World) -> None:
+async def _objects_of_c(world: World) -> None:
+    """What the role matrix's world lacks of school C: a host family and a webhook."""
     family = await world.api.create(
         f"{API}/host-families",
         {
@@ -108,6 +112,10 @@ async def _family_c(world: World) -> None:
         },
     )
     world.keep("family_c", family["id"], family["display_name"])
+    # a literal public address: nothing to resolve, and nothing is ever sent to it
+    hook = {"url": "https://93.184.215.14/passerelle/hooks", "event_types": ["session.scheduled"]}
+    webhook = await world.api.create(f"{API}/organisations/{world.ids['org_c']}/webhooks", hook)
+    world.keep("webhook_c", webhook["id"])
 
 
 def _shape(response: Response, ids: dict[str, str]) -> tuple[int, str, str]:
@@ -130,7 +138,7 @@ async def test_roles_of_another_school_learn_nothing_of_its_objects(
     application: FastAPI, client: AsyncClient, api: Api
 ) -> None:
     world = await build_world(api)
-    await _family_c(world)
+    await _objects_of_c(world)
     problems: list[str] = []
     walks = [(m, p) for m, p in operations(application) if walked(m, p)]
     for method, template in walks:

@@ -17,13 +17,27 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from app.core.rules.error_texts import activities, exchanges, fields, kernel, live, people
+from app.core.rules.error_texts import (
+    activities,
+    exchanges,
+    fields,
+    kernel,
+    live,
+    people,
+    webhooks,
+)
 from app.core.rules.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 Params = Mapping[str, object]
 
 CATALOGUE: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
-    kernel.CODES | kernel.NOT_FOUND | people.CODES | exchanges.CODES | live.CODES | activities.CODES
+    kernel.CODES
+    | kernel.NOT_FOUND
+    | people.CODES
+    | exchanges.CODES
+    | live.CODES
+    | activities.CODES
+    | webhooks.CODES
 )
 FIELDS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(fields.FIELDS)
 FIELD_ALIASES: Final = MappingProxyType(fields.ALIASES)

@@ -1,0 +1,1 @@
+"""Signed webhooks for partner systems (docs/webhooks.md)."""
