@@ -113,6 +113,11 @@ class Metrics:
             ["status"],
             registry=r,
         )
+        self.webhook_pending = Gauge(
+            "passerelle_webhook_pending",
+            "Webhook deliveries waiting to be sent (of enabled and disabled subscriptions)",
+            registry=r,
+        )
 
     def read_at_scrape(
         self, name: str, documentation: str, labels: tuple[str, ...], read: GaugeReader

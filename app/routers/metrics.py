@@ -16,6 +16,7 @@ from sqlmodel import col
 from app.core.errors import NotAuthenticated, NotFound
 from app.notifications.tables import OutboxMessage
 from app.routers.deps import ContextDep, SessionDep
+from app.webhooks.tables import WebhookDelivery
 
 router = APIRouter(include_in_schema=False)
 OUTBOX_STATUSES = ("pending", "sent", "failed")
@@ -43,4 +44,6 @@ async def metrics(request: Request, ctx: ContextDep, db: SessionDep) -> Response
     )
     for status in OUTBOX_STATUSES:
         ctx.metrics.outbox.labels(status).set(counts.get(status, 0))
+    pending = await db.scalar(select(func.count()).where(col(WebhookDelivery.status) == "pending"))
+    ctx.metrics.webhook_pending.set(pending or 0)
     return Response(ctx.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

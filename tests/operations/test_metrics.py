@@ -66,6 +66,7 @@ async def test_answers_are_counted_by_route_template(watched: AsyncClient) -> No
     assert value(samples, latency, method="GET", route="/healthz") == 1
     # state read when scraped
     assert ("passerelle_outbox_messages", frozenset({("status", "pending")})) in samples
+    assert ("passerelle_webhook_pending", frozenset()) in samples
     assert value(samples, "passerelle_rooms_open") == 0
     assert value(samples, "passerelle_background_loop_restarts", loop="live-sweeper") == 0
 
