@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.accounts.auth import LoginGuard, TokenIssuer
 from app.core.clock import Clock, system_clock
+from app.core.limits import Limiter, MemoryLimiter
 from app.core.metrics import Metrics
-from app.core.rules.rate_limit import FailureWindow
 from app.core.security.tokens import KeyRing
 from app.core.settings import Settings
 from app.hosting.runner import HostMatchingRunner
@@ -28,7 +28,7 @@ class AppContext:
     clock: Clock = system_clock
     metrics: Metrics = field(default_factory=Metrics)
     login_guard: LoginGuard = field(init=False)
-    ticket_budget: FailureWindow = field(default_factory=lambda: FailureWindow(60.0))
+    limiter: Limiter = field(default_factory=MemoryLimiter)
     matching: MatchingRunner = field(init=False)
     hosting: HostMatchingRunner = field(init=False)
     hub: Hub = field(init=False)
@@ -47,7 +47,8 @@ class AppContext:
             heartbeat_s=self.settings.matching_heartbeat_seconds,
             metrics=self.metrics,
         )
-        self.login_guard = LoginGuard.for_window(
+        self.login_guard = LoginGuard(
+            self.limiter,
             self.settings.login_failure_window_seconds,
             max_verifying=self.settings.login_max_concurrent_verifications,
         )

@@ -15,6 +15,7 @@ from app.background import Background, background_for
 from app.context import AppContext
 from app.core.clock import Clock, system_clock
 from app.core.db import create_engine, session_factory, unit_of_work
+from app.core.limits import make_limiter
 from app.core.logs import configure_logging
 from app.core.metrics import Metrics
 from app.core.security import passwords
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             ),
             clock=clock,
             metrics=metrics,
+            limiter=make_limiter(settings.broker_url, prefix=f"{settings.broker_key_prefix}limit:"),
         )
         app.state.ctx = ctx
         background = background_for(ctx)
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             await ctx.hub.stop()
             await background.stop()
             await broker.close()
+            await ctx.limiter.close()
             await engine.dispose()
 
     metrics = Metrics()

@@ -28,11 +28,13 @@ from app.core.settings import Settings
 from app.factory import create_app
 from tests.answered_errors import pytest_configure, pytest_sessionfinish
 from tests.factories import ADMIN_EMAIL, ADMIN_PASSWORD, Api
+from tests.limits_reset import forget_limits
 
 __all__ = ["pytest_configure", "pytest_sessionfinish"]  # the answered-errors plugin's hooks
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+RUN_KEY_PREFIX = f"passerelle-test-{os.getpid()}-{uuid.uuid4().hex[:6]}:"
 
 
 def alembic_config(url: str) -> Config:
@@ -93,6 +95,8 @@ def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         broker_url=os.environ.get("PASSERELLE_TEST_BROKER_URL", "memory://"),
+        # this run's own keys in a shared Redis (abuse limits count per address: 127.0.0.1)
+        broker_key_prefix=RUN_KEY_PREFIX,
         secret_key=TEST_SECRET,
         admin_email=ADMIN_EMAIL,
         admin_password=ADMIN_PASSWORD,
@@ -119,6 +123,7 @@ def shared_app(settings: Settings) -> FastAPI:
 @pytest.fixture
 async def application(settings: Settings) -> AsyncIterator[FastAPI]:
     await _empty_tables(settings.database_url)
+    await forget_limits(settings)
     application = shared_app(settings)
     async with LifespanManager(application):
         yield application

@@ -11,7 +11,6 @@ new pair from the same family, and nobody is logged out. After the grace, reuse 
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +22,7 @@ from sqlmodel import col
 from app.accounts.auth_schemas import TokenPair
 from app.accounts.tables import RefreshToken, User
 from app.core.errors import AppError, NotAuthenticated, RateLimited
-from app.core.rules.rate_limit import FailureWindow
+from app.core.limits import Limiter, spend
 from app.core.security.passwords import hash_password, verify_password
 from app.core.security.tokens import InvalidToken, KeyRing, token_digest
 from app.core.settings import Settings
@@ -34,17 +33,14 @@ INVALID_LOGIN = "Incorrect e-mail or password."
 
 @dataclass
 class LoginGuard:
-    """Login attempts per account and per client address (this process's view), and how many
-    password verifications are running now (at most `max_verifying`)."""
+    """Login attempts per account and per client address (through the limiter: shared by every
+    process on Redis), and how many password verifications this process runs now (at most
+    `max_verifying`)."""
 
-    by_account: FailureWindow
-    by_address: FailureWindow
+    limiter: Limiter
+    window_s: float
     max_verifying: int = 4
     verifying: int = 0
-
-    @classmethod
-    def for_window(cls, seconds: float, *, max_verifying: int = 4) -> LoginGuard:
-        return cls(FailureWindow(seconds), FailureWindow(seconds), max_verifying)
 
 
 @dataclass(frozen=True)
@@ -78,30 +74,34 @@ async def login(
     address: str,
 ) -> TokenPair:
     settings = tokens.settings
-    account_key = email.strip().lower()
-    now_s = time.monotonic()
-    # Check and count the attempt with no await in between: concurrent logins for one account
-    # see each other's attempts before any password is verified. A success takes its own back.
-    for window, key, limit in (
-        (guard.by_account, account_key, settings.login_max_failures_per_account),
-        (guard.by_address, address, settings.login_max_failures_per_address),
-    ):
-        if window.count(key, now_s) >= limit:
-            raise RateLimited(window.retry_after(key, now_s))
+    limiter, window_s = guard.limiter, guard.window_s
+    email = email.strip().lower()
+    account_key = f"login-account:{email}"
+    address_key = f"login-address:{address}"
+    # Count the attempt before the password is verified: concurrent logins for one account see
+    # each other's attempts (each hit checks and counts at once). A success takes its own back.
+    account = await spend(limiter, account_key, settings.login_max_failures_per_account, window_s)
+    try:
+        by_address = await spend(
+            limiter, address_key, settings.login_max_failures_per_address, window_s
+        )
+    except RateLimited:
+        await limiter.take_back(account_key, account, window_s)
+        raise
     if guard.verifying >= guard.max_verifying:
+        await limiter.take_back(account_key, account, window_s)
+        await limiter.take_back(address_key, by_address, window_s)
         raise RateLimited(1, "Too many logins at once; try again in a moment.")
-    guard.by_account.record(account_key, now_s)
-    guard.by_address.record(address, now_s)
     guard.verifying += 1
     try:
-        user = (await db.scalars(select(User).where(col(User.email) == account_key))).first()
+        user = (await db.scalars(select(User).where(col(User.email) == email))).first()
         ok = await verify_password(password, user.password_hash if user else None)
     finally:
         guard.verifying -= 1
     if user is None or not ok or not user.is_active:
         raise NotAuthenticated(INVALID_LOGIN, code="invalid_credentials")
-    guard.by_account.clear(account_key)
-    guard.by_address.forget(address, now_s)
+    await limiter.clear(account_key, window_s)
+    await limiter.take_back(address_key, by_address, window_s)
     return await _issue_pair(db, tokens=tokens, user=user, family_id=uuid.uuid4(), now=utcnow())
 
 

@@ -38,6 +38,7 @@ from app.live.tables import PresenceInterval
 from app.matching.tables import ExchangeClass
 from app.organisations.tables import Organisation
 from app.scheduling.tables import LiveSession
+from app.webhooks import events as webhook_events
 
 Access = Literal["full", "partner", "hidden"]
 
@@ -300,6 +301,7 @@ async def seal(
     db.add_all(records.records_from(live, sheet, places))
     await db.flush()
     await db.refresh(live)
+    await webhook_events.attendance_sealed(db, live=live, now=now)
     return sheet
 
 

@@ -72,6 +72,15 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = Field(default=900, ge=1)
     # Argon2 verifications running at once in one process; a login beyond them answers 429
     login_max_concurrent_verifications: int = Field(default=4, ge=1)
+    # Failed token refreshes and failed invitation acceptances (guardian, host) from one client
+    # address in their window; exports (CSV reports, the mobility export, a user's data export)
+    # one account may ask for in its window. 429 `rate_limited` beyond (docs/operations.md).
+    refresh_max_failures_per_address: int = Field(default=30, ge=1)
+    refresh_failure_window_seconds: int = Field(default=900, ge=1)
+    invite_max_failures_per_address: int = Field(default=20, ge=1)
+    invite_failure_window_seconds: int = Field(default=900, ge=1)
+    export_max_per_account: int = Field(default=30, ge=1)
+    export_window_seconds: int = Field(default=600, ge=1)
 
     # Argon2id cost; the defaults are argon2-cffi's (RFC 9106 "low memory" profile).
     password_hash_time_cost: int = Field(default=3, ge=1)
@@ -207,6 +216,11 @@ def unsafe_in_production(settings: Settings) -> list[str]:
         problems.append("several workers need PostgreSQL, not SQLite (PASSERELLE_DATABASE_URL)")
     if several and settings.broker_url.startswith("memory"):
         problems.append("several workers need Redis to share the rooms (PASSERELLE_BROKER_URL)")
+    if any(h.strip() == "*" for h in settings.forwarded_allow_ips.split(",")):
+        problems.append(
+            "PASSERELLE_FORWARDED_ALLOW_IPS must list the proxies' addresses or networks, not *: "
+            "any client could then choose its address and escape the per-address limits"
+        )
     if settings.metrics_token and len(settings.metrics_token) < MIN_METRICS_TOKEN:
         problems.append(f"PASSERELLE_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters")
     if settings.webhook_allow_private_urls:

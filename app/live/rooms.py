@@ -29,6 +29,7 @@ from app.live.tables import (
 )
 from app.live.tickets import is_removed, room_member, ticket_consent_check
 from app.scheduling.tables import LiveSession
+from app.webhooks import events as webhook_events
 
 
 @dataclass(frozen=True)
@@ -367,6 +368,7 @@ async def end_session(
         .values(left_at=now)
     )
     await db.flush()
+    await webhook_events.sessions(db, event_type="session.ended", rows=[live], now=now)
     return protocol.SessionEnded(
         reason="scheduled_end" if reason == "scheduled_end" else "ended_by_teacher", by=by
     )

@@ -20,8 +20,8 @@ from sqlmodel import col
 
 from app.accounts.tables import User
 from app.classes.tables import ClassLearner, ClassTeacher, SchoolClass
-from app.core.errors import Conflict, Forbidden, RateLimited
-from app.core.rules.rate_limit import FailureWindow
+from app.core.errors import Conflict, Forbidden
+from app.core.limits import Limiter, spend
 from app.core.security.tokens import InvalidToken, KeyRing
 from app.families import consents
 from app.live.protocol import CloseCode, Role, RoomMember, RoomRefused
@@ -33,6 +33,7 @@ from app.scheduling import sessions
 from app.scheduling.tables import LiveSession
 
 TICKET_KIND: Final = "ws_ticket"
+TICKET_WINDOW_S: Final = 60.0
 
 
 async def room_member(db: AsyncSession, *, live: LiveSession, user: User) -> RoomMember | None:
@@ -112,15 +113,12 @@ class IssuedTicket:
     session_id: uuid.UUID
 
 
-def spend_ticket_request(
-    budget: FailureWindow, *, user_id: uuid.UUID, session_id: uuid.UUID, limit: int, now_s: float
+async def spend_ticket_request(
+    limiter: Limiter, *, user_id: uuid.UUID, session_id: uuid.UUID, limit: int
 ) -> None:
     """Count one ticket request of `user_id` for `session_id`; RateLimited (429) past `limit`
-    in the budget's window, whatever the request's outcome would be."""
-    key = f"{user_id}:{session_id}"
-    if budget.count(key, now_s) >= limit:
-        raise RateLimited(budget.retry_after(key, now_s))
-    budget.record(key, now_s)
+    in a minute, whatever the request's outcome would be."""
+    await spend(limiter, f"ticket:{user_id}:{session_id}", limit, TICKET_WINDOW_S)
 
 
 async def issue_ticket(

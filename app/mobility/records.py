@@ -32,6 +32,7 @@ from app.mobility.schemas import (
 )
 from app.mobility.tables import Mobility
 from app.organisations.tables import Organisation
+from app.webhooks import events as webhook_events
 
 
 async def _member(
@@ -225,6 +226,7 @@ async def set_status(
         mobility.id,
         {"from": old, "to": status, "learner_id": str(mobility.learner_id)},
     )
+    await webhook_events.mobility_status_changed(db, mobility=mobility, previous=old, now=now)
     people = await notify.learner(db, mobility) + await notify.guardians(db, mobility)
     await notify.tell(
         db,

@@ -22,7 +22,7 @@ from app.attendance.sheets import Line, SessionAttendance
 from app.context import AppContext
 from app.core.errors import not_found
 from app.routers.deps import ContextDep, CurrentUser, SessionDep
-from app.routers.responses import AUTHED, errors
+from app.routers.responses import errors
 from app.scheduling.tables import LiveSession
 
 router = APIRouter(tags=["attendance"])
@@ -117,7 +117,9 @@ async def _session(db: SessionDep, session_id: uuid.UUID) -> LiveSession:
 
 
 @router.get(
-    "/sessions/{session_id}/attendance", response_model=SessionAttendancePublic, responses=AUTHED
+    "/sessions/{session_id}/attendance",
+    response_model=SessionAttendancePublic,
+    responses=errors(401, 403, 404, 422, 429),  # 429: its CSV (`Accept: text/csv`) is an export
 )
 async def session_attendance(
     session_id: uuid.UUID, db: SessionDep, user: CurrentUser, ctx: ContextDep

@@ -38,6 +38,7 @@ from app.core.rules.csv_export import (
 )
 from app.routers.attendance import timing
 from app.routers.deps import ContextDep, CurrentUser, SessionDep
+from app.routers.limits import spend_export
 from app.routers.responses import csv_content, errors
 from app.scheduling.tables import LiveSession
 
@@ -45,15 +46,17 @@ router = APIRouter(tags=["attendance"])
 
 CSV_TYPE = "text/csv; charset=utf-8"
 ERRORS = errors(401, 403, 404, 422)
+# a CSV is an export: 429 past the account's export budget (app/routers/limits.py)
+CSV_ERRORS = errors(401, 403, 404, 422, 429)
 
 
 def json_or_csv(columns: Sequence[str]) -> dict[int | str, dict[str, Any]]:
     """A JSON operation that also answers CSV (`Accept: text/csv`), its columns the example."""
-    return {200: csv_content(columns, "JSON; CSV with `Accept: text/csv`"), **ERRORS}
+    return {200: csv_content(columns, "JSON; CSV with `Accept: text/csv`"), **CSV_ERRORS}
 
 
 def csv_only(columns: Sequence[str]) -> dict[int | str, dict[str, Any]]:
-    return {200: csv_content(columns, "CSV, UTF-8 with a BOM"), **ERRORS}
+    return {200: csv_content(columns, "CSV, UTF-8 with a BOM"), **CSV_ERRORS}
 
 
 From = Annotated[date | None, Query(alias="from", description="First local date (YYYY-MM-DD)")]
@@ -94,6 +97,7 @@ def csv_routes(path: str, endpoint: Callable[..., Any], columns: Sequence[str]) 
         methods=["GET"],
         response_class=StreamingResponse,
         responses=csv_only(columns),
+        dependencies=[Depends(spend_export)],
     )
     router.add_api_route(
         path,
@@ -102,6 +106,7 @@ def csv_routes(path: str, endpoint: Callable[..., Any], columns: Sequence[str]) 
         response_class=StreamingResponse,
         route_class_override=CsvAcceptRoute,
         include_in_schema=False,
+        dependencies=[Depends(spend_export)],
         name=f"{endpoint.__name__}_accept",
     )
 

@@ -8,6 +8,7 @@ from app.accounts import auth
 from app.accounts.auth_schemas import RefreshRequest, TokenPair
 from app.accounts.schemas import UserPublic
 from app.routers.deps import ContextDep, CurrentUser, SessionDep
+from app.routers.limits import RefreshFailures, client_address
 from app.routers.responses import errors
 
 router = APIRouter(tags=["auth"])
@@ -26,20 +27,23 @@ async def token(
     The access token lasts 15 minutes; the refresh token rotates on each use. Repeated failures
     from one address or for one account are rate limited (429 with `Retry-After`).
     """
-    address = request.client.host if request.client else "unknown"
     return await auth.login(
         db,
         tokens=ctx.tokens,
         guard=ctx.login_guard,
         email=username,
         password=password,
-        address=address,
+        address=client_address(request),
     )
 
 
-@router.post("/auth/refresh", response_model=TokenPair, responses=errors(401, 422))
-async def refresh(body: RefreshRequest, db: SessionDep, ctx: ContextDep) -> TokenPair:
+@router.post("/auth/refresh", response_model=TokenPair, responses=errors(401, 422, 429))
+async def refresh(
+    body: RefreshRequest, db: SessionDep, ctx: ContextDep, _failures: RefreshFailures
+) -> TokenPair:
     """Trade a refresh token for a new pair; the old refresh token stops working.
+
+    Repeated failures from one address are rate limited (429 with `Retry-After`).
 
     Presenting a refresh token that was already used revokes its whole family
     (`refresh_token_reused`): every session started from that login must log in again.

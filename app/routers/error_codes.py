@@ -20,6 +20,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "POST /api/v1/auth/refresh": (
         "401 invalid_refresh_token",
         "401 refresh_token_reused",
+        "429 rate_limited",
     ),
     "POST /api/v1/auth/token": (
         "401 invalid_credentials",
@@ -35,10 +36,12 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "GET /api/v1/classes/{class_id}/attendance-report": (
         "403 not_class_staff",
         "404 not_found",
+        "429 rate_limited",
     ),
     "GET /api/v1/classes/{class_id}/attendance-report.csv": (
         "403 not_class_staff",
         "404 not_found",
+        "429 rate_limited",
     ),
     "PUT /api/v1/classes/{class_id}/learners": ("403 forbidden",),
     "GET /api/v1/exchanges/{exchange_id}/messages": ("403 forbidden",),
@@ -83,10 +86,12 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "GET /api/v1/exchanges/{exchange_id}/attendance-report": (
         "403 not_exchange_staff",
         "404 not_found",
+        "429 rate_limited",
     ),
     "GET /api/v1/exchanges/{exchange_id}/attendance-report.csv": (
         "403 not_exchange_staff",
         "404 not_found",
+        "429 rate_limited",
     ),
     "POST /api/v1/exchanges/{exchange_id}/decline": ("409 exchange_not_proposed",),
     "GET /api/v1/exchanges/{exchange_id}/reflections": ("403 forbidden",),
@@ -112,6 +117,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "409 too_many_guardians",
         "410 invite_expired",
         "410 invite_revoked",
+        "429 rate_limited",
     ),
     "POST /api/v1/host-families": ("403 forbidden",),
     "PATCH /api/v1/host-families/{family_id}": ("403 forbidden",),
@@ -129,6 +135,7 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "409 invite_used",
         "410 invite_expired",
         "410 invite_revoked",
+        "429 rate_limited",
     ),
     "POST /api/v1/host-matching/runs": (
         "403 forbidden",
@@ -164,14 +171,23 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "409 too_many_guardians",
     ),
     "DELETE /api/v1/learners/{learner_id}/guardians/{guardian_id}": ("403 forbidden",),
-    "GET /api/v1/learners/{learner_id}/hours": ("404 not_found",),
-    "GET /api/v1/learners/{learner_id}/hours.csv": ("404 not_found",),
+    "GET /api/v1/learners/{learner_id}/hours": (
+        "404 not_found",
+        "429 rate_limited",
+    ),
+    "GET /api/v1/learners/{learner_id}/hours.csv": (
+        "404 not_found",
+        "429 rate_limited",
+    ),
     "POST /api/v1/matching/runs": (
         "403 forbidden",
         "404 not_found",
     ),
     "POST /api/v1/mobilities": ("403 forbidden",),
-    "GET /api/v1/mobilities/export": ("403 forbidden",),
+    "GET /api/v1/mobilities/export": (
+        "403 forbidden",
+        "429 rate_limited",
+    ),
     "PATCH /api/v1/mobilities/{mobility_id}": (
         "403 forbidden",
         "409 mobility_closed",
@@ -227,10 +243,12 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
     "GET /api/v1/organisations/{organisation_id}/impact": (
         "403 forbidden",
         "404 not_found",
+        "429 rate_limited",
     ),
     "GET /api/v1/organisations/{organisation_id}/impact.csv": (
         "403 forbidden",
         "404 not_found",
+        "429 rate_limited",
     ),
     "POST /api/v1/placements/{placement_id}/accept": ("403 forbidden",),
     "POST /api/v1/placements/{placement_id}/decline": ("409 placement_closed",),
@@ -249,6 +267,8 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "409 schedule_conflict",
         "409 session_not_scheduled",
     ),
+    "GET /api/v1/sessions/{session_id}/attendance": ("429 rate_limited",),
+    "GET /api/v1/sessions/{session_id}/attendance.csv": ("429 rate_limited",),
     "POST /api/v1/sessions/{session_id}/cancel": (
         "403 forbidden",
         "409 exchange_not_active",
@@ -291,6 +311,9 @@ OPERATION_ERRORS: Final[Mapping[str, tuple[str, ...]]] = {
         "409 already_erased",
         "409 cannot_erase_self",
     ),
-    "GET /api/v1/users/{user_id}/export": ("403 forbidden",),
+    "GET /api/v1/users/{user_id}/export": (
+        "403 forbidden",
+        "429 rate_limited",
+    ),
     "GET /calendar/{token}.ics": ("404 not_found",),
 }

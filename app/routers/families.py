@@ -29,6 +29,7 @@ from app.families.schemas import (
 )
 from app.families.tables import GuardianInvite
 from app.routers.deps import ContextDep, CurrentUser, SessionDep, get_current_user, oauth2_scheme
+from app.routers.limits import InviteFailures
 from app.routers.responses import AUTHED, ErrorResponse, errors
 
 router = APIRouter(tags=["families"])
@@ -219,7 +220,7 @@ async def revoke_invite(invite_id: uuid.UUID, db: SessionDep, user: CurrentUser)
     status_code=201,
     response_model=InviteAccepted,
     responses={
-        **errors(401, 403, 404, 409, 422),
+        **errors(401, 403, 404, 409, 422, 429),
         200: {"description": "An existing guardian account was linked"},
         410: {"model": ErrorResponse, "description": "`invite_expired` or `invite_revoked`"},
     },
@@ -230,6 +231,7 @@ async def accept_invite(
     response: Response,
     db: SessionDep,
     caller: Annotated[User | None, Depends(optional_user)],
+    _failures: InviteFailures,
 ) -> InviteAccepted:
     """Accept an invitation (no login needed): creates the guardian's account from
     `display_name` and `password` and links it to the learner (201). When a guardian account

@@ -33,6 +33,7 @@ from app.hosting.schemas import (
 )
 from app.routers.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
 from app.routers.families import optional_user
+from app.routers.limits import InviteFailures
 from app.routers.responses import AUTHED, ErrorResponse, errors
 
 router = APIRouter(tags=["hosting"])
@@ -131,7 +132,7 @@ async def invite_member(
     status_code=201,
     response_model=HostInviteAccepted,
     responses={
-        **errors(401, 403, 404, 409, 422),
+        **errors(401, 403, 404, 409, 422, 429),
         200: {"description": "An existing host account was linked"},
         410: {"model": ErrorResponse, "description": "`invite_expired` or `invite_revoked`"},
     },
@@ -143,6 +144,7 @@ async def accept_invite(
     db: SessionDep,
     ctx: ContextDep,
     caller: Annotated[User | None, Depends(optional_user)],
+    _failures: InviteFailures,
 ) -> HostInviteAccepted:
     """No login needed: creates the member's account (role `host`) from `display_name` and
     `password` (201); an existing host account logs in and is linked (200)."""

@@ -9,7 +9,6 @@ refusals accept the socket and close it at once with their code, so clients can 
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import timedelta
 from functools import lru_cache
@@ -48,12 +47,11 @@ async def create_ticket(
     default), for its members: the teachers and learners of its classes, and the coordinators
     of its schools as observers. 409 when the room is not open (cancelled, ended, too early);
     429 past `PASSERELLE_WS_TICKETS_PER_MINUTE` requests for this session in a minute."""
-    live_tickets.spend_ticket_request(
-        ctx.ticket_budget,
+    await live_tickets.spend_ticket_request(
+        ctx.limiter,
         user_id=user.id,
         session_id=session_id,
         limit=ctx.settings.ws_tickets_per_minute,
-        now_s=time.monotonic(),
     )
     issued = await live_tickets.issue_ticket(
         db,

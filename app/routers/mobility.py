@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from app.attendance.sheets import measure_from_settings
 from app.mobility import checkins, checklists, export, followup, incidents, records
@@ -42,6 +42,7 @@ from app.mobility.schemas import (
 )
 from app.routers.attendance_reports import csv_response
 from app.routers.deps import ContextDep, CurrentUser, Limit, Offset, SessionDep
+from app.routers.limits import spend_export
 from app.routers.responses import AUTHED, csv_content, errors
 
 router = APIRouter(tags=["mobility"])
@@ -85,8 +86,9 @@ async def list_mobilities(
 
 @router.get(
     "/mobilities/export",
+    dependencies=[Depends(spend_export)],
     responses={
-        **errors(401, 403, 422),
+        **errors(401, 403, 422, 429),
         200: csv_content(ewp.COLUMNS, "JSON, or CSV with format=csv"),
     },
 )

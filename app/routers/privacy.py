@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from app.accounts.schemas import UserPublic
 from app.core import audit
@@ -14,12 +14,18 @@ from app.core.tables import utcnow
 from app.privacy import data_rights
 from app.privacy.schemas import AuditRecordPublic, UserExport
 from app.routers.deps import CurrentUser, Limit, Offset, SessionDep
-from app.routers.responses import AUTHED, errors
+from app.routers.limits import spend_export
+from app.routers.responses import errors
 
 router = APIRouter(tags=["data rights"])
 
 
-@router.get("/users/{user_id}/export", response_model=UserExport, responses=AUTHED)
+@router.get(
+    "/users/{user_id}/export",
+    response_model=UserExport,
+    responses=errors(401, 403, 404, 422, 429),
+    dependencies=[Depends(spend_export)],
+)
 async def export_user(user_id: uuid.UUID, db: SessionDep, user: CurrentUser) -> UserExport:
     """Everything stored about a person, as JSON: for the person, a guardian of a learner,
     their school's coordinator and admins. Audited."""

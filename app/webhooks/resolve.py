@@ -7,17 +7,21 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from typing import Final
 
 from app.webhooks.rules.addresses import IpAddress, Target, UrlRefused, check_addresses, parse_url
+
+RESOLVE_TIMEOUT_S: Final = 3.0
 
 
 async def addresses_of(host: str, port: int) -> list[IpAddress]:
     """Every address `host` resolves to, or `UrlRefused` when it does not resolve."""
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
-        )
-    except (OSError, UnicodeError) as exc:
+        async with asyncio.timeout(RESOLVE_TIMEOUT_S):
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+            )
+    except (OSError, UnicodeError, TimeoutError) as exc:
         raise UrlRefused("the host does not resolve") from exc
     found: list[IpAddress] = []
     for *_, sockaddr in infos:

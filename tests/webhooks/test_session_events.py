@@ -119,6 +119,15 @@ async def test_a_failing_receiver_is_retried_with_backoff_and_the_same_webhook_i
     receiver.answers = [500, 429]
     await schedule(client, exchange, next_week())
     now = utcnow()
+    registry = application.state.ctx.metrics.registry
+
+    def counted(outcome: str) -> float:
+        found = registry.get_sample_value(
+            "passerelle_webhook_deliveries_total", {"outcome": outcome}
+        )
+        return found or 0.0
+
+    before = {o: counted(o) for o in ("retry", "delivered")}
 
     assert await sender(application).drain(now=now) == 0
     [first] = await deliveries(client, lyon, hook)
@@ -138,6 +147,8 @@ async def test_a_failing_receiver_is_retried_with_backoff_and_the_same_webhook_i
     assert len(receiver.requests) == 3
     assert len({r.headers["webhook-id"] for r in receiver.requests}) == 1
     assert all(r.verifies_with(hook["secret"]) for r in receiver.requests)
+    assert counted("retry") - before["retry"] == 2
+    assert counted("delivered") - before["delivered"] == 1
     [done] = await deliveries(client, lyon, hook)
     assert (done["status"], done["attempts"], done["last_status_code"]) == ("delivered", 3, 200)
     assert done["delivered_at"] is not None
