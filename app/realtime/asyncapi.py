@@ -16,7 +16,10 @@ from app.live.protocol import CloseCode
 SCHEMAS = "#/components/schemas/{model}"
 CHANNEL = "liveRoom"
 
-CLOSE_CODES = {
+# 1007 is the WebSocket layer's (RFC 6455), sent before the app reads the frame.
+INVALID_TEXT = 1007
+CLOSE_CODES: dict[int, str] = {
+    INVALID_TEXT: "a text frame that is not UTF-8: do not send it again",
     CloseCode.POLICY_VIOLATION: "policy violation: Origin not allowed",
     CloseCode.FRAME_TOO_BIG: "frame larger than the limit (64 KiB by default)",
     CloseCode.SERVER_ERROR: "server error",

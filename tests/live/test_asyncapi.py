@@ -40,7 +40,7 @@ async def test_the_asyncapi_document_describes_every_message(client: AsyncClient
     channel = document["channels"]["liveRoom"]
     assert channel["address"] == "/ws/sessions/{session_id}"
     assert set(channel["x-close-codes"]) == {
-        "1008", "1009", "1011", "1012", "4001", "4003", "4004", "4008",
+        "1007", "1008", "1009", "1011", "1012", "4001", "4003", "4004", "4008",
     }  # fmt: skip
     for operation in document["operations"].values():
         for ref in operation["messages"]:
