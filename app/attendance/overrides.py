@@ -106,12 +106,14 @@ async def clear_override(
     rules: AttendanceRules,
     stale_after: timedelta,
 ) -> SessionAttendance:
-    """Back to the computed status; audited. 404 when there is no override."""
+    """Back to the computed status; audited. 404 when there is no override (and first, like
+    any session's, when the caller does not see the session: an override's absence must not
+    tell an outsider that the session exists)."""
+    await for_session(db, actor=actor, live=live, now=now, rules=rules, stale_after=stale_after)
     learner = await db.get(User, learner_id)
     row = await db.get(AttendanceOverride, (live.id, learner_id))
     if row is None or learner is None:
         raise not_found("Override")
-    await for_session(db, actor=actor, live=live, now=now, rules=rules, stale_after=stale_after)
     if not await _may_override(db, actor, learner, live):
         raise Forbidden(
             "Only the learner's own teachers and school coordinators change their attendance.",
