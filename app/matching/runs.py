@@ -18,7 +18,7 @@ from sqlmodel import col
 
 from app.accounts.tables import User
 from app.classes.tables import SchoolClass
-from app.core.errors import Forbidden, InvalidInput, not_found
+from app.core.errors import Forbidden, InvalidInput, NotFound, not_found
 from app.core.paging import fetch_page
 from app.matching.rules.types import SCORE_SCALE
 from app.matching.schemas import MatchingRunCreate, MatchingRunPublic, Proposal, Unmatched
@@ -114,7 +114,10 @@ async def get_run(db: AsyncSession, *, actor: User, run_id: uuid.UUID) -> Matchi
     run = await db.get(MatchingRun, run_id)
     if run is None:
         raise not_found("Matching run")
-    network = await networks.get_visible(db, actor=actor, network_id=run.network_id)
+    try:  # a run of a network the caller cannot see is as unknown as a made-up id
+        network = await networks.get_visible(db, actor=actor, network_id=run.network_id)
+    except NotFound:
+        raise not_found("Matching run") from None
     if not _may_run(actor, network.coordinating_organisation_id):
         raise not_found("Matching run")
     return run

@@ -10,7 +10,8 @@ completeness check, so a new operation must be classified here before the suite 
 The world is the role matrix's (tests/role_matrix/world.py), plus a host family and a webhook
 subscription of school C, plus two schools of a network of their own (France and Italy, as in
 tests/fuzz/world.py) with what hangs on an exchange between them: the exchange, a session, a
-blended mobility with its checklist, and a guardian invitation.
+blended mobility with its checklist, a guardian invitation, an activity cloned into the French
+school and a matching run of their network.
 School C (or that pair) is the owner; A is in neither network. The callers are school A's
 coordinator, teacher, learner, the guardian of A's learner, and a host of A's host family.
 Each call with C's real id must be refused and answer exactly what the same call with a random
@@ -35,7 +36,8 @@ from fastapi import FastAPI
 from httpx import AsyncClient, Response
 
 from tests.factories import Api
-from tests.family_world import exchange_between, learner, schedule, school
+from tests.family_world import current_term, exchange_between, learner, schedule, school
+from tests.matching.test_matching_api import profile
 from tests.role_matrix.rows import API
 from tests.role_matrix.world import World, build_world
 
@@ -58,6 +60,8 @@ OWNER_OBJECTS = {
     "mobility_id": "mobility_x",
     "item_id": "item_x",
     "invite_id": "invite_x",
+    "activity_id": "activity_x",
+    "run_id": "run_x",  # an exchange-matching run; on /host-matching/runs it is unknown too
 }
 # Public by design: anyone, logged in or not, reads these by id.
 PUBLIC = {
@@ -66,8 +70,6 @@ PUBLIC = {
 # Parameters the walk does not fill, and why.
 NOT_WALKED = {
     "placement_id": "no placement of an outside school in the world",
-    "activity_id": "no activity of an outside school in the world",
-    "run_id": "no matching run of an outside school in the world",
     "certificate_id": "certificates are verified publicly by id (docs/attendance.md)",
     "feed_id": "a calendar feed belongs to its caller only",
     "notification_id": "a notification belongs to its addressee only",
@@ -164,6 +166,24 @@ async def _exchange_outside(world: World, client: AsyncClient) -> None:
     )
     assert invite.status_code == 201, invite.text
     world.keep("invite_x", invite.json()["id"], "parent-outside@famille.example")
+    library = await client.get(f"{API}/activities?limit=1", headers=fr.teacher.headers)
+    assert library.status_code == 200, library.text
+    built_in = library.json()["items"][0]["id"]
+    clone = await client.post(f"{API}/activities/{built_in}/clone", headers=fr.teacher.headers)
+    assert clone.status_code == 201, clone.text
+    world.keep("activity_x", clone.json()["id"])
+    for where in (fr, it):  # classes not yet in an exchange, for the run to match
+        zone = "Europe/Paris" if where is fr else "Europe/Rome"
+        await api.school_class(where.id, [where.teacher.id], **profile(**current_term(zone)))
+    networks = await client.get(f"{API}/networks", headers=fr.coordinator.headers)
+    assert networks.status_code == 200, networks.text
+    run = await client.post(
+        f"{API}/matching/runs",
+        json={"network_id": networks.json()["items"][0]["id"], "group_size": 2},
+        headers=fr.coordinator.headers,
+    )
+    assert run.status_code == 202, run.text
+    world.keep("run_x", run.json()["id"])
 
 
 def _shape(response: Response, ids: dict[str, str]) -> tuple[int, str, str]:
