@@ -54,6 +54,7 @@ OWNER_OBJECTS = {
     "teacher_id": "teacher_c",
     "family_id": "family_c",
     "webhook_id": "webhook_c",
+    "delivery_id": "delivery_c",
     "purpose": "purpose",
     "exchange_id": "exchange_x",
     "session_id": "session_x",
@@ -75,7 +76,6 @@ NOT_WALKED = {
     "notification_id": "a notification belongs to its addressee only",
     "subscription_id": "a push subscription belongs to its caller only",
     "checkin_id": "no check-in of an outside school in the world",
-    "delivery_id": "no webhook delivery in the world (nothing is sent)",
     "token": "a secret, not an id: tests/families and tests/hosting prove unknown tokens",
 }
 
@@ -107,7 +107,7 @@ def test_every_operation_with_an_id_is_classified(application: FastAPI) -> None:
 
 
 async def _objects_of_c(world: World) -> None:
-    """What the role matrix's world lacks of school C: a host family and a webhook."""
+    """What the role matrix's world lacks of school C: a host family, a webhook and its ping."""
     family = await world.api.create(
         f"{API}/host-families",
         {
@@ -122,6 +122,12 @@ async def _objects_of_c(world: World) -> None:
     hook = {"url": "https://93.184.215.14/passerelle/hooks", "event_types": ["session.scheduled"]}
     webhook = await world.api.create(f"{API}/organisations/{world.ids['org_c']}/webhooks", hook)
     world.keep("webhook_c", webhook["id"])
+    ping = await world.api.client.post(
+        f"{API}/organisations/{world.ids['org_c']}/webhooks/{webhook['id']}/ping",
+        headers=world.api.admin.headers,
+    )
+    assert ping.status_code == 202, ping.text
+    world.keep("delivery_c", ping.json()["id"])
 
 
 async def _exchange_outside(world: World, client: AsyncClient) -> None:
