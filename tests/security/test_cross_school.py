@@ -70,12 +70,12 @@ PUBLIC = {
 }
 # Parameters the walk does not fill, and why.
 NOT_WALKED = {
-    "placement_id": "no placement of an outside school in the world",
+    "placement_id": "needs a finished host-matching run: tests/hosting/test_placements_api.py",
     "certificate_id": "certificates are verified publicly by id (docs/attendance.md)",
     "feed_id": "a calendar feed belongs to its caller only",
     "notification_id": "a notification belongs to its addressee only",
     "subscription_id": "a push subscription belongs to its caller only",
-    "checkin_id": "no check-in of an outside school in the world",
+    "checkin_id": "needs a mobility abroad: tests/mobility/test_roles.py walks it by role",
     "token": "a secret, not an id: tests/families and tests/hosting prove unknown tokens",
 }
 
