@@ -161,3 +161,26 @@ async def columns_holding(application: FastAPI, *needles: str) -> list[str]:
                     if any(n in text for n in wanted):
                         found.add(f"{table.name}.{column}")
     return sorted(found)
+
+
+def blended_mobility(
+    learner_: Actor, exchange: Exchange, *, company: str, in_days: int = 20, days: int = 20
+) -> dict[str, Any]:
+    """The body of a blended mobility of `learner_` from the exchange's first school to its
+    second (their teachers the tutors), starting in `in_days` days for `days` days."""
+    sending, receiving = exchange.schools[0], exchange.schools[1]
+    starts = datetime.now(UTC).date() + timedelta(days=in_days)
+    return {
+        "learner_id": learner_.id,
+        "sending_organisation_id": sending.id,
+        "receiving_organisation_id": receiving.id,
+        "kind": "blended",
+        "exchange_id": exchange.id,
+        "starts_on": starts.isoformat(),
+        "ends_on": (starts + timedelta(days=days)).isoformat(),
+        "city": "Bologna",
+        "country": "IT",
+        "placement": {"company": company},
+        "sending_tutor_id": sending.teacher.id,
+        "receiving_tutor_id": receiving.teacher.id,
+    }

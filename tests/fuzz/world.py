@@ -13,7 +13,15 @@ from typing import Any
 from httpx import AsyncClient
 
 from tests.factories import PASSWORD, Actor, Api, bearer, login
-from tests.family_world import API, exchange_between, guardian_of, learner, schedule, school
+from tests.family_world import (
+    API,
+    blended_mobility,
+    exchange_between,
+    guardian_of,
+    learner,
+    schedule,
+    school,
+)
 
 ROLES = ("admin", "coordinator", "teacher", "learner", "guardian", "host")
 
@@ -48,27 +56,8 @@ async def build_fuzz_world(api: Api, client: AsyncClient) -> FuzzWorld:
     marco = await learner(api, it, 17)
     exchange = await exchange_between(client, api, [fr, it], [[lea], [marco]])
     session = await schedule(client, exchange, datetime.now(UTC) + timedelta(days=3))
-    starts = (datetime.now(UTC) + timedelta(days=20)).date()
-    mobility = await _ok(
-        client,
-        "POST",
-        "/mobilities",
-        fr.coordinator,
-        {
-            "learner_id": lea.id,
-            "sending_organisation_id": fr.id,
-            "receiving_organisation_id": it.id,
-            "kind": "blended",
-            "exchange_id": exchange.id,
-            "starts_on": starts.isoformat(),
-            "ends_on": (starts + timedelta(days=20)).isoformat(),
-            "city": "Bologna",
-            "country": "IT",
-            "placement": {"company": "Trattoria da Bruno"},
-            "sending_tutor_id": fr.teacher.id,
-            "receiving_tutor_id": it.teacher.id,
-        },
-    )
+    body = blended_mobility(lea, exchange, company="Trattoria da Bruno")
+    mobility = await _ok(client, "POST", "/mobilities", fr.coordinator, body)
     checklist = await _ok(client, "GET", f"/mobilities/{mobility['id']}/checklist", fr.teacher)
     family = await _ok(
         client,

@@ -18,6 +18,7 @@ from tests.factories import Actor, Api
 from tests.family_world import (
     API,
     School,
+    blended_mobility,
     exchange_between,
     guardian_of,
     learner,
@@ -109,28 +110,18 @@ async def test_a_partner_teacher_never_sees_birth_dates_emails_or_guardians(
     assert birth_date
 
     # Émilie's blended mobility to Bologna, the partner teacher her receiving tutor.
-    start = datetime.now(UTC).date() + timedelta(days=30)
     mobility = await api.create(
         f"{API}/mobilities",
-        {
-            "learner_id": emilie.id,
-            "sending_organisation_id": fr.id,
-            "receiving_organisation_id": it.id,
-            "kind": "blended",
-            "exchange_id": exchange.id,
-            "starts_on": start.isoformat(),
-            "ends_on": (start + timedelta(days=14)).isoformat(),
-            "city": "Bologna",
-            "country": "IT",
-            "placement": {"company": "Osteria"},
-            "sending_tutor_id": fr.teacher.id,
-            "receiving_tutor_id": it.teacher.id,
-        },
+        blended_mobility(emilie, exchange, company="Osteria", in_days=30, days=14),
         fr.coordinator,
     )
 
     # A host family in Bologna and a proposed placement of Émilie with it.
     family_id, placement_id = await _hosting(client, api, it.coordinator, mobility["id"], fr)
+
+    # Lyon's webhook subscription (a literal public address: nothing to resolve or send).
+    hook = {"url": "https://93.184.215.14/hooks", "event_types": ["session.scheduled"]}
+    webhook = await api.create(f"{API}/organisations/{fr.id}/webhooks", hook, fr.coordinator)
 
     people = [emilie.id, guardian.id, fr.teacher.id, fr.coordinator.id, marco.id]
     candidates = {
@@ -147,6 +138,7 @@ async def test_a_partner_teacher_never_sees_birth_dates_emails_or_guardians(
         "activity_id": [str(builtin_id("icebreaker"))],
         "family_id": [family_id],
         "placement_id": [placement_id],
+        "webhook_id": [webhook["id"]],
         "token": [feed.json()["url"].rsplit("/", 1)[1].removesuffix(".ics")],
     }
     secrets = [

@@ -36,7 +36,14 @@ from fastapi import FastAPI
 from httpx import AsyncClient, Response
 
 from tests.factories import Api
-from tests.family_world import current_term, exchange_between, learner, schedule, school
+from tests.family_world import (
+    blended_mobility,
+    current_term,
+    exchange_between,
+    learner,
+    schedule,
+    school,
+)
 from tests.matching.test_matching_api import profile
 from tests.role_matrix.rows import API
 from tests.role_matrix.world import World, build_world
@@ -142,21 +149,7 @@ async def _exchange_outside(world: World, client: AsyncClient) -> None:
     world.keep("exchange_x", exchange.id)
     session = await schedule(client, exchange, datetime.now(UTC) + timedelta(days=3))
     world.keep("session_x", session["id"], session["title"])
-    starts = (datetime.now(UTC) + timedelta(days=20)).date()
-    mobility = {
-        "learner_id": lea.id,
-        "sending_organisation_id": fr.id,
-        "receiving_organisation_id": it.id,
-        "kind": "blended",
-        "exchange_id": exchange.id,
-        "starts_on": starts.isoformat(),
-        "ends_on": (starts + timedelta(days=20)).isoformat(),
-        "city": "Bologna",
-        "country": "IT",
-        "placement": {"company": "Trattoria Outside"},
-        "sending_tutor_id": fr.teacher.id,
-        "receiving_tutor_id": it.teacher.id,
-    }
+    mobility = blended_mobility(lea, exchange, company="Trattoria Outside")
     created = await client.post(f"{API}/mobilities", json=mobility, headers=fr.coordinator.headers)
     assert created.status_code == 201, created.text
     world.keep("mobility_x", created.json()["id"], "Trattoria Outside", "Léa Outside")
