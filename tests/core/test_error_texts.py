@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from app.core.rules import error_texts
-from app.core.rules.error_texts import activities, exchanges, fields, kernel, live, people
+from app.core.rules.error_texts import (
+    activities,
+    exchanges,
+    fields,
+    kernel,
+    live,
+    people,
+    webhooks,
+)
 from app.core.rules.languages import LANGUAGES
 from app.error_handlers import HTTP_CODES
 
@@ -155,6 +163,7 @@ def test_no_key_is_in_two_modules() -> None:
         exchanges.CODES,
         live.CODES,
         activities.CODES,
+        webhooks.CODES,
     ]
     assert sum(len(m) for m in modules) == len(error_texts.CATALOGUE)
 
