@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= --durations=15
 # `make run` is a demo: a certificate is earned after this many contact hours (default 10)
 DEMO_CERTIFICATE_HOURS ?= 0.25
 
