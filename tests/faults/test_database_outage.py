@@ -17,6 +17,7 @@ from app.factory import create_app
 from tests.conftest import alembic_config
 from tests.factories import Api
 from tests.faults.throwaway_postgres import ThrowawayPostgres
+from tests.run_kind import own_postgres
 
 # A hang guard, far above the 2 s connect timeout and far below the driver's own 60 s.
 ANSWER_WITHIN_S = 15
@@ -49,6 +50,7 @@ async def _get(api: Api, path: str) -> tuple[int, dict[str, object], dict[str, s
     return answer.status_code, answer.json(), dict(answer.headers)
 
 
+@own_postgres
 async def test_an_unreachable_database_answers_503_and_the_process_recovers(
     api_on: Api, postgres: ThrowawayPostgres
 ) -> None:

@@ -15,6 +15,7 @@ from app.core.settings import Settings
 from tests.factories import Api
 from tests.matching.test_matching_api import profile
 from tests.realtime.server_process import free_port, server_process
+from tests.run_kind import several_processes
 
 API = "/api/v1"
 HEARTBEAT = 0.5
@@ -110,6 +111,7 @@ async def test_a_run_whose_process_was_killed_is_failed_by_the_next_process(
     assert run["error"] == "interrupted: the process running it stopped"
 
 
+@several_processes
 async def test_a_run_whose_process_was_killed_is_failed_by_the_other_running_process(
     api: Api, settings: Settings, tmp_path: Path
 ) -> None:

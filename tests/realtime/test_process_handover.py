@@ -15,11 +15,13 @@ from tests.realtime.live import assert_contiguous, chat_texts, new_session
 from tests.realtime.test_attendance_restart import intervals
 from tests.realtime.throwaway_redis import ThrowawayRedis, redis_server
 from tests.realtime.two_processes import API, resume_from, two_processes
+from tests.run_kind import several_processes
 
 __all__ = ["redis_server"]  # the fixture
 GRACE_S = 2.0  # PASSERELLE_WS_CLOSE_TIMEOUT_S: how long a stopping process waits for sockets
 
 
+@several_processes
 async def test_sigterm_hands_the_room_to_the_other_process_losing_nothing(
     live_settings: Settings, world: World, redis_server: ThrowawayRedis, tmp_path: Path
 ) -> None:

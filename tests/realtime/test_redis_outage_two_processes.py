@@ -15,11 +15,13 @@ from tests.realtime.conftest import World
 from tests.realtime.live import chat_texts, new_session
 from tests.realtime.throwaway_redis import ThrowawayRedis, redis_server
 from tests.realtime.two_processes import API, resume_from, two_processes
+from tests.run_kind import several_processes
 
 __all__ = ["redis_server"]  # the fixture
 OUTAGE_S = 10.0
 
 
+@several_processes
 async def test_two_processes_ride_out_a_redis_outage(
     live_settings: Settings, world: World, redis_server: ThrowawayRedis, tmp_path: Path
 ) -> None:

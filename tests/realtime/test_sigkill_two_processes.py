@@ -16,12 +16,14 @@ from tests.realtime.live import assert_contiguous, chat_texts, new_session
 from tests.realtime.test_attendance_restart import intervals
 from tests.realtime.throwaway_redis import ThrowawayRedis, redis_server
 from tests.realtime.two_processes import API, resume_from, two_processes
+from tests.run_kind import several_processes
 
 __all__ = ["redis_server"]  # the fixture
 HEARTBEAT = 0.5
 SWEEP = 0.1
 
 
+@several_processes
 async def test_the_other_process_closes_a_killed_processs_presence_and_takes_its_clients(
     live_settings: Settings, world: World, redis_server: ThrowawayRedis, tmp_path: Path
 ) -> None:
